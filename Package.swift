@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Chorus: a multi-task reinforcement learning suite.
+///
+/// Layers (imports point downward only):
+///   Randomness      seeded random streams owned by a run (below every layer)
+///   Environments    the Environment protocol, built-in envs, vectorised batches, suites, scenes
+///   NeuralNetworks  tensors, layers with backward passes, optimizers, BLAS, safetensors
+///   chorus          the command-line interface: argument parsing and wiring only
+let package = Package(
+    name: "Chorus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chorus", targets: ["chorus"]),
+    ],
+    traits: [
+        .trait(name: "SDL", description: "The SDL2 episode viewer for `chorus watch` (needs libsdl2-dev, libsdl2-ttf-dev)"),
+        .default(enabledTraits: ["SDL"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
+
+        .target(name: "Randomness"),
+        .target(name: "Environments", dependencies: [
+            "Randomness",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "NeuralNetworks", dependencies: ["Randomness", "CBLAS"]),
+        .executableTarget(name: "chorus", dependencies: [
+            "Randomness", "Environments", "NeuralNetworks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["Randomness", "Environments", "NeuralNetworks"], path: "Tests/TestSupport"),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
+        .testTarget(name: "ChorusTests", dependencies: ["chorus", "TestSupport"]),
+    ]
+)

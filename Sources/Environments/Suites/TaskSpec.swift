@@ -1,0 +1,65 @@
+/// One task of a suite as written in YAML: an environment id with its parameters, a reward scale and the solved return.
+public struct TaskSpec: Equatable, Sendable {
+    /// Unique within the suite; names the task's heads in checkpoints.
+    public var name: String
+    /// A registered environment id (`chorus list envs`).
+    public var env: String
+    /// Gridworld only: a map name from the catalogue or a path to a map file.
+    public var map: String?
+    /// Gridworld only: `(column, row)` of the goal, replacing the map's goals.
+    public var goal: GridPosition?
+    /// Gridworld only: `(column, row)` of the start, replacing the map's start.
+    public var start: GridPosition?
+    /// The time limit; defaults to the environment's own.
+    public var maxSteps: Int?
+    /// Rewards are multiplied by this before learning (returns in reports are unscaled).
+    public var rewardScale: Double
+    /// The mean return (unscaled) at which the task counts as solved.
+    public var solvedReturn: Double
+
+    public init(name: String, env: String, map: String? = nil, goal: GridPosition? = nil, start: GridPosition? = nil,
+                maxSteps: Int? = nil, rewardScale: Double = 1, solvedReturn: Double) {
+        self.name = name
+        self.env = env
+        self.map = map
+        self.goal = goal
+        self.start = start
+        self.maxSteps = maxSteps
+        self.rewardScale = rewardScale
+        self.solvedReturn = solvedReturn
+    }
+
+    static let keys: Set<String> = ["name", "env", "map", "goal", "start", "max_steps", "reward_scale", "solved_return"]
+
+    /// Reads a task from its YAML mapping.
+    init(_ node: ConfigurationNode) throws(ChorusError) {
+        let fields = try node.mapping(allowedKeys: Self.keys)
+        guard let nameNode = fields["name"] else { throw node.error("missing key 'name'") }
+        guard let envNode = fields["env"] else { throw node.error("missing key 'env'") }
+        guard let solved = fields["solved_return"] else { throw node.error("missing key 'solved_return'") }
+        self.name = try nameNode.string()
+        self.env = try envNode.string()
+        self.map = try fields["map"]?.string()
+        self.goal = try fields["goal"].map { node throws(ChorusError) in GridPosition(try node.intPair()) }
+        self.start = try fields["start"].map { node throws(ChorusError) in GridPosition(try node.intPair()) }
+        self.maxSteps = try fields["max_steps"]?.int(in: 1...100_000_000)
+        self.rewardScale = try fields["reward_scale"]?.double() ?? 1
+        self.solvedReturn = try solved.double()
+        if rewardScale <= 0 { throw fields["reward_scale"]!.error("must be positive") }
+        if env != "Gridworld" {
+            for key in ["map", "goal", "start"] where fields[key] != nil {
+                throw fields[key]!.error("only Gridworld tasks take '\(key)'")
+            }
+        } else if map == nil {
+            throw node.error("a Gridworld task needs 'map'")
+        }
+    }
+}
+
+/// A gridworld cell position, `(column, row)` from the top-left corner.
+public struct GridPosition: Equatable, Sendable {
+    public var column: Int
+    public var row: Int
+    public init(column: Int, row: Int) { self.column = column; self.row = row }
+    init(_ pair: (Int, Int)) { self.init(column: pair.0, row: pair.1) }
+}

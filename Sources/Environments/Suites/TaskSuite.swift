@@ -1,0 +1,94 @@
+import Foundation
+
+/// A named list of tasks learned together, read from YAML (`environments/NAME.yaml`).
+///
+/// ```yaml
+/// description: one line shown by `chorus list suites`
+/// tasks:
+///   - {name: CartPole-v1, env: CartPole-v1, solved_return: 475}
+///   - {name: maze-north, env: Gridworld, map: maze, goal: [5, 1], max_steps: 100, reward_scale: 1, solved_return: 0.8}
+/// ```
+public struct TaskSuite: Sendable {
+    public var name: String
+    public var description: String
+    /// The file the suite was read from.
+    public var file: String
+    public var tasks: [Task]
+
+    public init(name: String, description: String, file: String, tasks: [Task]) {
+        self.name = name
+        self.description = description
+        self.file = file
+        self.tasks = tasks
+    }
+
+    /// Reads and validates the suite at `url`; map names resolve through `catalogue`.
+    public static func load(contentsOf url: URL, catalogue: Catalogue) throws(ChorusError) -> TaskSuite {
+        let root = try ConfigurationNode.load(contentsOf: url)
+        let fields = try root.mapping(allowedKeys: ["description", "tasks"])
+        guard let tasksNode = fields["tasks"] else { throw root.error("missing key 'tasks'") }
+        let taskNodes = try tasksNode.sequence()
+        guard !taskNodes.isEmpty else { throw tasksNode.error("a suite needs at least one task") }
+        var tasks: [Task] = []
+        var mapCache: [String: GridMap] = [:]
+        for node in taskNodes {
+            let spec = try TaskSpec(node)
+            if tasks.contains(where: { $0.name == spec.name }) {
+                throw node.error("duplicate task name '\(spec.name)'")
+            }
+            let prototype: EnvironmentPrototype
+            if let classic = EnvironmentPrototype.classicControl(spec.env, maxSteps: spec.maxSteps) {
+                prototype = classic
+            } else if spec.env == "Gridworld", let mapName = spec.map {
+                let mapURL = try catalogue.mapURL(mapName, relativeTo: url, node: node)
+                let map: GridMap
+                if let cached = mapCache[mapURL.path] { map = cached } else { map = try GridMap.load(contentsOf: mapURL) }
+                mapCache[mapURL.path] = map
+                prototype = .gridworld(try Self.gridworld(spec, map: map, node: node))
+            } else {
+                let known = EnvironmentPrototype.registry.map(\.id).joined(separator: ", ")
+                throw node.error("unknown environment id '\(spec.env)' (known: \(known))")
+            }
+            tasks.append(Task(spec: spec, prototype: prototype))
+        }
+        let description = try fields["description"]?.string() ?? ""
+        return TaskSuite(name: url.deletingPathExtension().lastPathComponent, description: description, file: url.path, tasks: tasks)
+    }
+
+    /// The gridworld of a task: the map with the task's goal, start and time limit, checked for reachability.
+    static func gridworld(_ spec: TaskSpec, map: GridMap, node: ConfigurationNode) throws(ChorusError) -> Gridworld {
+        func cell(_ position: GridPosition?, _ key: String) throws(ChorusError) -> Int? {
+            guard let position else { return nil }
+            guard position.column >= 0, position.column < map.width, position.row >= 0, position.row < map.height else {
+                throw node.error("\(key) [\(position.column), \(position.row)] is outside the \(map.width)×\(map.height) map '\(map.name)'")
+            }
+            let index = map.index(column: position.column, row: position.row)
+            guard [.floor, .goal].contains(map.cells[index]) else {
+                throw node.error("\(key) [\(position.column), \(position.row)] is not a free cell of map '\(map.name)'")
+            }
+            return index
+        }
+        let goal = try cell(spec.goal, "goal")
+        let start = try cell(spec.start, "start")
+        let world = Gridworld(map: map, goal: goal, start: start, maxEpisodeSteps: spec.maxSteps)
+        let reachable = map.reachableCells(from: world.startCell)
+        guard world.goalCells.allSatisfy(reachable.contains) else {
+            throw node.error("the goal of task '\(spec.name)' cannot be reached from its start on map '\(map.name)'")
+        }
+        return world
+    }
+
+    /// The suite narrowed to the named tasks (for `--task`), in the given order.
+    public func selecting(_ names: [String]) throws(ChorusError) -> TaskSuite {
+        var selected: [Task] = []
+        for name in names {
+            guard let task = tasks.first(where: { $0.name == name }) else {
+                throw ChorusError(file: "--task", problem: "suite '\(self.name)' has no task '\(name)' (tasks: \(tasks.map(\.name).joined(separator: ", ")))")
+            }
+            selected.append(task)
+        }
+        var copy = self
+        copy.tasks = selected
+        return copy
+    }
+}
