@@ -1,0 +1,72 @@
+import Environments
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct TaskSuiteTests {
+    let catalogue = Catalogue.repository
+
+    /// Loads `yaml` written to a temporary file and returns the error message, or nil when it loads.
+    func problem(_ yaml: String) -> String? {
+        let folder = Fixtures.temporaryDirectory()
+        let file = Fixtures.write(yaml, to: "suite.yaml", in: folder)
+        do { _ = try TaskSuite.load(contentsOf: file, catalogue: catalogue); return nil } catch {
+            #expect(error.file == file.path, "the message names the file")
+            return error.description
+        }
+    }
+
+    @Test func everyCatalogueSuiteLoads() throws {
+        let names = catalogue.suiteNames
+        for required in ["gridworld-goals", "gridworld-mix", "classic-control", "popart-scales",
+                         "cartpole", "acrobot", "mountaincar", "mountaincar-continuous", "pendulum"] {
+            #expect(names.contains(required))
+        }
+        for name in names { _ = try catalogue.loadSuite(name) }
+        let goals = try catalogue.loadSuite("gridworld-goals")
+        #expect(goals.tasks.count >= 4)
+        let scales = try catalogue.loadSuite("popart-scales").tasks.map(\.spec.rewardScale)
+        #expect(scales.max()! / scales.min()! >= 1e5)
+        let control = try catalogue.loadSuite("classic-control")
+        #expect(Set(control.tasks.map(\.spec.env)).count == 5)
+    }
+
+    @Test func badSuitesNameTheKey() {
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, colour: red}\n")?.contains("unknown key 'tasks[0].colour'") == true)
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v9, solved_return: 1}\n")?.contains("unknown environment id 'CartPole-v9'") == true)
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: lots}\n")?.contains("tasks[0].solved_return: expected a number") == true)
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1}\n  - {name: a, env: Acrobot-v1, solved_return: 1}\n")?.contains("duplicate task name 'a'") == true)
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1}\n")?.contains("missing key 'solved_return'") == true)
+        #expect(problem("tasks: [\n")?.contains("malformed YAML") == true)
+        #expect(problem("description: x\n")?.contains("missing key 'tasks'") == true)
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, max_steps: 0}\n")?.contains("out of range") == true)
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, reward_scale: -2}\n")?.contains("must be positive") == true)
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, map: maze, solved_return: 1}\n")?.contains("only Gridworld tasks take 'map'") == true)
+    }
+
+    @Test func badGridworldTasks() {
+        #expect(problem("tasks:\n  - {name: a, env: Gridworld, map: nowhere, solved_return: 1}\n")?.contains("unknown map 'nowhere'") == true)
+        #expect(problem("tasks:\n  - {name: a, env: Gridworld, solved_return: 1}\n")?.contains("needs 'map'") == true)
+        #expect(problem("tasks:\n  - {name: a, env: Gridworld, map: maze, goal: [40, 1], solved_return: 1}\n")?.contains("outside") == true)
+        #expect(problem("tasks:\n  - {name: a, env: Gridworld, map: maze, goal: [0, 0], solved_return: 1}\n")?.contains("not a free cell") == true)
+        #expect(problem("tasks:\n  - {name: a, env: Gridworld, map: maze, goal: [1], solved_return: 1}\n")?.contains("two whole numbers") == true)
+        #expect(problem("tasks:\n  - {name: a, env: Gridworld, map: maze, goal: [7, 7], solved_return: 1}\n") == nil)
+    }
+
+    @Test func aMalformedMapNamesTheMapFile() {
+        let folder = Fixtures.temporaryDirectory()
+        Fixtures.write("#####\n#A?G#\n#####\n", to: "broken.txt", in: folder)
+        let file = Fixtures.write("tasks:\n  - {name: a, env: Gridworld, map: broken.txt, solved_return: 1}\n", to: "suite.yaml", in: folder)
+        #expect(throws: ChorusError.self) { try TaskSuite.load(contentsOf: file, catalogue: catalogue) }
+        do { _ = try TaskSuite.load(contentsOf: file, catalogue: catalogue) } catch {
+            #expect(error.description.contains("broken.txt:2:3: unknown character"))
+        }
+    }
+
+    @Test func unknownSuiteAndTaskNames() throws {
+        #expect(throws: ChorusError.self) { try catalogue.loadSuite("no-such-suite") }
+        let suite = try catalogue.loadSuite("classic-control")
+        #expect(try suite.selecting(["Pendulum-v1", "CartPole-v1"]).tasks.map(\.name) == ["Pendulum-v1", "CartPole-v1"])
+        #expect(throws: ChorusError.self) { try suite.selecting(["Pong"]) }
+    }
+}
