@@ -103,3 +103,18 @@ import Testing
         #expect(!BLASKernels.coreName.isEmpty)
     }
 }
+
+@Suite struct ActivationTests {
+    @Test func vectorisedTanhMatchesLibm() {
+        var xs: [Float] = stride(from: -30.0, through: 30.0, by: 0.000731).map { Float($0) }
+        xs += [0, -0, 1e-30, -1e-8, 0.55, -0.55, 0.5499999, 10, 10.000001, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        var t = Tensor(rows: 1, columns: xs.count, values: xs)
+        Activation.tanh.apply(&t)
+        var worst = 0.0
+        for (x, y) in zip(xs, t.storage) {
+            let exact = Foundation.tanh(Double(x))
+            worst = max(worst, abs(Double(y) - exact) / max(abs(exact), 1e-30))
+        }
+        #expect(worst < 1e-6, "worst relative error \(worst)")
+    }
+}
