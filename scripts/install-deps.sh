@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what Chorus needs on Debian/Ubuntu: OpenBLAS (matrix products), SDL2 and SDL2_ttf with a
+# DejaVu font (the `watch` viewer), and for the test suite Python's safetensors and numpy (checkpoint
+# interoperability). Safe to run again.
+set -euo pipefail
+packages=(pkg-config libopenblas-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core python3 python3-pip)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! python3 -c "import safetensors.numpy, numpy" >/dev/null 2>&1; then
+    python3 -m pip install --quiet safetensors numpy 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages safetensors numpy \
+        || echo "note: could not install safetensors/numpy; the Python interop test will be skipped"
+fi
+echo "Chorus dependencies are installed."
