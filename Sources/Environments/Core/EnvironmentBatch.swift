@@ -113,12 +113,6 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
         }
     }
 
-    @_specialize(where E == CartPole)
-    @_specialize(where E == Acrobot)
-    @_specialize(where E == MountainCar)
-    @_specialize(where E == MountainCarContinuous)
-    @_specialize(where E == Pendulum)
-    @_specialize(where E == Gridworld)
     public func stepRandomly(steps: Int, using rng: inout RandomGenerator) {
         var actions = [Float]()
         swap(&actions, &randomActions)

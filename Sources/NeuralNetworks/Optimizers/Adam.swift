@@ -52,23 +52,14 @@ public final class Adam: Optimizer {
     }
 
     public func stateTensors() -> [String: Tensor] {
-        var state: [String: Tensor] = ["adam.step": Tensor(row: [Float(stepCount)])]
-        for (i, p) in parameters.enumerated() {
-            state["adam.m.\(p.name)"] = firstMoments[i]
-            state["adam.v.\(p.name)"] = secondMoments[i]
-        }
-        return state
+        encodeState(prefix: "adam", buffers: [("m", firstMoments), ("v", secondMoments)])
     }
 
     public func loadState(_ tensors: [String: Tensor]) throws(CheckpointError) {
-        var m: [Tensor] = [], v: [Tensor] = []
-        for p in parameters {
-            m.append(try stateTensor(tensors, "adam.m.\(p.name)", like: p.value))
-            v.append(try stateTensor(tensors, "adam.v.\(p.name)", like: p.value))
-        }
-        stepCount = try storedStepCount(tensors, "adam.step")
-        firstMoments = m
-        secondMoments = v
+        let state = try decodeState(tensors, prefix: "adam", bufferNames: ["m", "v"])
+        stepCount = state.step
+        firstMoments = state.buffers[0]
+        secondMoments = state.buffers[1]
     }
 }
 

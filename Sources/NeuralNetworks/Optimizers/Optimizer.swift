@@ -12,18 +12,33 @@ public protocol Optimizer: AnyObject {
 }
 
 extension Optimizer {
-    /// The state tensor `name` with `shape`, or an error naming it.
-    func stateTensor(_ tensors: [String: Tensor], _ name: String, like shape: Tensor) throws(CheckpointError) -> Tensor {
-        guard let t = tensors[name] else { throw CheckpointError(problem: "optimizer state '\(name)' is missing") }
-        guard t.rows == shape.rows, t.columns == shape.columns else {
-            throw CheckpointError(problem: "optimizer state '\(name)' has shape \(t.rows)×\(t.columns), expected \(shape.rows)×\(shape.columns)")
+    /// State tensors named `prefix.step` and `prefix.BUFFER.PARAMETER` for per-parameter buffers.
+    func encodeState(prefix: String, buffers: [(name: String, tensors: [Tensor])]) -> [String: Tensor] {
+        var state: [String: Tensor] = ["\(prefix).step": Tensor(row: [Float(stepCount)])]
+        for buffer in buffers {
+            for (p, tensor) in zip(parameters, buffer.tensors) { state["\(prefix).\(buffer.name).\(p.name)"] = tensor }
         }
-        return t
+        return state
     }
 
-    /// The step counter stored as a 1×1 tensor under `name`.
-    func storedStepCount(_ tensors: [String: Tensor], _ name: String) throws(CheckpointError) -> Int {
-        guard let t = tensors[name], t.count == 1, t.storage[0] >= 0 else { throw CheckpointError(problem: "optimizer state '\(name)' is missing") }
-        return Int(t.storage[0])
+    /// The step count and per-parameter buffers written by `encodeState`, checked against the parameters' shapes.
+    func decodeState(_ tensors: [String: Tensor], prefix: String, bufferNames: [String]) throws(CheckpointError) -> (step: Int, buffers: [[Tensor]]) {
+        guard let step = tensors["\(prefix).step"], step.count == 1, step.storage[0] >= 0 else {
+            throw CheckpointError(problem: "optimizer state '\(prefix).step' is missing")
+        }
+        var buffers: [[Tensor]] = []
+        for bufferName in bufferNames {
+            var buffer: [Tensor] = []
+            for p in parameters {
+                let name = "\(prefix).\(bufferName).\(p.name)"
+                guard let t = tensors[name] else { throw CheckpointError(problem: "optimizer state '\(name)' is missing") }
+                guard t.rows == p.value.rows, t.columns == p.value.columns else {
+                    throw CheckpointError(problem: "optimizer state '\(name)' has shape \(t.rows)×\(t.columns), expected \(p.value.rows)×\(p.value.columns)")
+                }
+                buffer.append(t)
+            }
+            buffers.append(buffer)
+        }
+        return (Int(step.storage[0]), buffers)
     }
 }

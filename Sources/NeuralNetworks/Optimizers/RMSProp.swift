@@ -50,22 +50,13 @@ public final class RMSProp: Optimizer {
     }
 
     public func stateTensors() -> [String: Tensor] {
-        var state: [String: Tensor] = ["rmsprop.step": Tensor(row: [Float(stepCount)])]
-        for (i, p) in parameters.enumerated() {
-            state["rmsprop.square.\(p.name)"] = meanSquares[i]
-            state["rmsprop.momentum.\(p.name)"] = momentumBuffers[i]
-        }
-        return state
+        encodeState(prefix: "rmsprop", buffers: [("square", meanSquares), ("momentum", momentumBuffers)])
     }
 
     public func loadState(_ tensors: [String: Tensor]) throws(CheckpointError) {
-        var s: [Tensor] = [], b: [Tensor] = []
-        for p in parameters {
-            s.append(try stateTensor(tensors, "rmsprop.square.\(p.name)", like: p.value))
-            b.append(try stateTensor(tensors, "rmsprop.momentum.\(p.name)", like: p.value))
-        }
-        stepCount = try storedStepCount(tensors, "rmsprop.step")
-        meanSquares = s
-        momentumBuffers = b
+        let state = try decodeState(tensors, prefix: "rmsprop", bufferNames: ["square", "momentum"])
+        stepCount = state.step
+        meanSquares = state.buffers[0]
+        momentumBuffers = state.buffers[1]
     }
 }
