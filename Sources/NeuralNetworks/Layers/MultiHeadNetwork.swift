@@ -85,7 +85,7 @@ public final class MultiHeadNetwork: ParameterContainer {
     public func output(route: Int, head: Int) -> Tensor { headWorkspaces[route][head].output }
 
     /// The torso's features for route `route`, from the last forward pass.
-    public func features(route: Int) -> Tensor { headWorkspaces[route].first?.values[0] ?? torsoWorkspace.output.slice(rows: rowOffsets[route]..<rowOffsets[route + 1]) }
+    public func features(route: Int) -> Tensor { torsoWorkspace.output.slice(rows: rowOffsets[route]..<rowOffsets[route + 1]) }
 
     /// Backpropagates through the last forward pass. `fill(route, head, &gradient)` writes ∂L/∂output of
     /// each head (the buffer has the output's shape and arrives zeroed); parameter gradients accumulate.
