@@ -7,6 +7,7 @@ import PackageDescription
 ///   Randomness      seeded random streams owned by a run (below every layer)
 ///   Environments    the Environment protocol, built-in envs, vectorised batches, suites, scenes
 ///   NeuralNetworks  tensors, layers with backward passes, optimizers, BLAS, safetensors
+///   Agents          the multi-task policy, estimators, PopArt, the trainer and the evaluator
 ///   chorus          the command-line interface: argument parsing and wiring only
 let package = Package(
     name: "Chorus",
@@ -32,16 +33,18 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "NeuralNetworks", dependencies: ["Randomness", "CBLAS"]),
+        .target(name: "Agents", dependencies: ["Randomness", "Environments", "NeuralNetworks"]),
         .executableTarget(name: "chorus", dependencies: [
-            "Randomness", "Environments", "NeuralNetworks",
+            "Randomness", "Environments", "NeuralNetworks", "Agents",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
         ]),
 
-        .target(name: "TestSupport", dependencies: ["Randomness", "Environments", "NeuralNetworks"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Randomness", "Environments", "NeuralNetworks", "Agents"], path: "Tests/TestSupport"),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
         .testTarget(name: "ChorusTests", dependencies: ["chorus", "TestSupport"]),
     ]
 )

@@ -134,4 +134,35 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
     }
 
     public func scene(of index: Int) -> Scene { lanes[index].environment.scene() }
+
+    public func snapshot() -> BatchSnapshot {
+        var values: [Double] = [], words: [UInt64] = []
+        for lane in lanes {
+            values += lane.environment.state + [Double(lane.environment.elapsedSteps), lane.episodeReward]
+            words += lane.generator.stateWords
+        }
+        return BatchSnapshot(values: values, words: words)
+    }
+
+    public func restore(_ snapshot: BatchSnapshot) throws(ChorusError) {
+        let width = snapshot.values.count / max(count, 1)
+        guard snapshot.values.count == count * width, width >= 2, snapshot.words.count == 4 * count,
+              width - 2 == lanes[0].environment.state.count else {
+            throw ChorusError(file: "checkpoint", problem: "the saved environment state does not fit this task's batch of \(count)")
+        }
+        let size = observationSize
+        for i in 0..<count {
+            let row = Array(snapshot.values[(i * width)..<((i + 1) * width)])
+            guard let generator = RandomGenerator(stateWords: Array(snapshot.words[(4 * i)..<(4 * i + 4)])) else {
+                throw ChorusError(file: "checkpoint", problem: "the saved random stream of environment \(i) is invalid")
+            }
+            lanes[i].environment.state = Array(row[0..<(width - 2)])
+            lanes[i].environment.elapsedSteps = Int(row[width - 2])
+            lanes[i].episodeReward = row[width - 1]
+            lanes[i].generator = generator
+            observations.withUnsafeMutableBufferPointer { obs in
+                lanes[i].environment.observe(into: .init(start: obs.baseAddress! + i * size, count: size))
+            }
+        }
+    }
 }

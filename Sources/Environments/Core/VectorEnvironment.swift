@@ -31,4 +31,17 @@ public protocol VectorEnvironment: AnyObject {
     func takeFinishedEpisodes() -> [EpisodeRecord]
     /// What to draw for environment `index`.
     func scene(of index: Int) -> Scene
+
+    /// Everything needed to continue exactly where the batch is: states, clocks, episode sums, random streams.
+    func snapshot() -> BatchSnapshot
+    /// Continues from a snapshot taken of a batch of the same task and size.
+    func restore(_ snapshot: BatchSnapshot) throws(ChorusError)
+}
+
+/// The resumable state of a batch: per environment `values` (state, elapsed steps, episode reward)
+/// and the four words of its random stream.
+public struct BatchSnapshot: Equatable, Sendable {
+    public var values: [Double]
+    public var words: [UInt64]
+    public init(values: [Double], words: [UInt64]) { self.values = values; self.words = words }
 }

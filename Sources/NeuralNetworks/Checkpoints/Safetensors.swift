@@ -114,10 +114,9 @@ public struct Safetensors: Equatable, Sendable {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             try Data(encoded()).write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // POSIX rename replaces an existing file atomically (Foundation's replaceItemAt does not on Linux).
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CheckpointError(file: url.path, problem: "cannot write the checkpoint: rename failed (errno \(errno))")
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

@@ -1,0 +1,190 @@
+import Environments
+import Foundation
+
+/// An agent preset: the learning algorithm, the network and every hyperparameter, read strictly from YAML.
+///
+/// Loss reduction convention (kept by every preset): each loss term is the **mean over that task's
+/// samples**, and the task terms are **summed** over tasks, so every task weighs the same whatever its
+/// number of environments, and learning rates are those of single-task code that uses means.
+public struct AgentConfiguration: Equatable, Sendable {
+    public enum Algorithm: String, Sendable, CaseIterable { case a2c, ppo }
+    public enum Architecture: String, Sendable, CaseIterable {
+        /// One network: per-space encoders → shared torso → per-task heads.
+        case shared
+        /// An independent network of the same sizes for every task (the single-task baseline).
+        case singleTask = "single-task"
+    }
+    public enum Estimator: String, Sendable, CaseIterable { case gae, nstep, vtrace }
+    public enum OptimizerKind: String, Sendable, CaseIterable { case adam, rmsprop }
+    public enum Schedule: String, Sendable, CaseIterable { case constant, linear }
+
+    public var name = "custom"
+    public var algorithm = Algorithm.ppo
+    public var architecture = Architecture.shared
+    public var encoderSizes = [64]
+    public var torsoSizes = [64]
+    public var headSizes: [Int] = []
+    public var activation = "tanh"
+    public var environmentsPerTask = 8
+    public var rolloutSteps = 32
+    public var totalSteps = 100_000
+    public var gamma = 0.99
+    public var estimator = Estimator.gae
+    public var gaeLambda = 0.95
+    public var rhoBar = 1.0
+    public var cBar = 1.0
+    public var epochs = 4
+    public var minibatches = 4
+    public var clipRange = 0.2
+    public var clipSchedule = Schedule.constant
+    /// PPO value clipping range in the value head's output units; 0 turns it off.
+    public var valueClipRange = 0.0
+    public var normalizeAdvantages = true
+    public var entropyCoefficient = 0.0
+    public var valueCoefficient = 0.5
+    public var maxGradientNorm = 0.5
+    public var optimizer = OptimizerKind.adam
+    public var learningRate = 3e-4
+    public var learningRateSchedule = Schedule.constant
+    public var optimizerEpsilon = 1e-5
+    public var popArt = false
+    public var popArtBeta = 3e-3
+    public var popArtSigmaMin = 1e-2
+    public var popArtSigmaMax = 1e6
+    public var logInterval = 10_000
+    public var evaluationEpisodes = 20
+
+    public init() {}
+
+    static let keys: Set<String> = [
+        "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
+        "estimator", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
+        "clip_schedule", "value_clip_range", "normalize_advantages", "entropy_coef", "value_coef", "max_grad_norm",
+        "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes",
+    ]
+    static let networkKeys: Set<String> = ["encoder", "torso", "head", "activation"]
+    static let popArtKeys: Set<String> = ["enabled", "beta", "sigma_min", "sigma_max"]
+
+    /// Loads a preset by catalogue name (`agents/NAME.yaml`) or path.
+    public static func load(_ nameOrPath: String, catalogue: Catalogue) throws(ChorusError) -> AgentConfiguration {
+        let url = try catalogue.resolve(nameOrPath, in: catalogue.agentsDirectory, ext: "yaml", kind: "agent preset", flag: "--agent")
+        var configuration = try AgentConfiguration(ConfigurationNode.load(contentsOf: url))
+        if configuration.name == "custom" { configuration.name = url.deletingPathExtension().lastPathComponent }
+        return configuration
+    }
+
+    /// Parses a preset from YAML text (`file` names it in errors).
+    public static func parse(_ text: String, file: String) throws(ChorusError) -> AgentConfiguration {
+        try AgentConfiguration(ConfigurationNode.parse(text, file: file))
+    }
+
+    init(_ root: ConfigurationNode) throws(ChorusError) {
+        let f = try root.mapping(allowedKeys: Self.keys)
+        func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ current: T) throws(ChorusError) -> T where T.RawValue == String {
+            guard let node = f[key] else { return current }
+            let text = try node.string()
+            guard let value = T(rawValue: text) else {
+                throw node.error("unknown value '\(text)' (expected one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return value
+        }
+        if let n = f["name"] { name = try n.string() }
+        algorithm = try choice("algorithm", algorithm)
+        architecture = try choice("architecture", architecture)
+        estimator = try choice("estimator", estimator)
+        optimizer = try choice("optimizer", optimizer)
+        learningRateSchedule = try choice("lr_schedule", learningRateSchedule)
+        clipSchedule = try choice("clip_schedule", clipSchedule)
+        if let network = f["network"] {
+            let n = try network.mapping(allowedKeys: Self.networkKeys)
+            func sizes(_ key: String, _ current: [Int], allowEmpty: Bool) throws(ChorusError) -> [Int] {
+                guard let node = n[key] else { return current }
+                var result: [Int] = []
+                for item in try node.sequence() { result.append(try item.int(in: 1...4096)) }
+                if result.isEmpty && !allowEmpty { throw node.error("needs at least one layer size") }
+                return result
+            }
+            encoderSizes = try sizes("encoder", encoderSizes, allowEmpty: false)
+            torsoSizes = try sizes("torso", torsoSizes, allowEmpty: false)
+            headSizes = try sizes("head", headSizes, allowEmpty: true)
+            if let a = n["activation"] {
+                activation = try a.string()
+                guard ["tanh", "relu"].contains(activation) else { throw a.error("unknown activation '\(activation)' (expected tanh or relu)") }
+            }
+        }
+        if let n = f["envs_per_task"] { environmentsPerTask = try n.int(in: 1...4096) }
+        if let n = f["rollout_steps"] { rolloutSteps = try n.int(in: 1...100_000) }
+        if let n = f["total_steps"] { totalSteps = try n.int(in: 1...10_000_000_000) }
+        if let n = f["gamma"] { gamma = try n.double(in: 0...1) }
+        if let n = f["gae_lambda"] { gaeLambda = try n.double(in: 0...1) }
+        if let n = f["vtrace_rho_bar"] { rhoBar = try n.double(in: 0...1e9) }
+        if let n = f["vtrace_c_bar"] { cBar = try n.double(in: 0...1e9) }
+        if let n = f["epochs"] { epochs = try n.int(in: 1...1000) }
+        if let n = f["minibatches"] { minibatches = try n.int(in: 1...100_000) }
+        if let n = f["clip_range"] { clipRange = try n.double(in: 0...10) }
+        if let n = f["value_clip_range"] { valueClipRange = try n.double(in: 0...1e9) }
+        if let n = f["normalize_advantages"] { normalizeAdvantages = try n.bool() }
+        if let n = f["entropy_coef"] { entropyCoefficient = try n.double(in: 0...10) }
+        if let n = f["value_coef"] { valueCoefficient = try n.double(in: 0...100) }
+        if let n = f["max_grad_norm"] { maxGradientNorm = try n.double(in: 0...1e9) }
+        if let n = f["learning_rate"] { learningRate = try n.double(in: 1e-9...1) }
+        if let n = f["optimizer_eps"] { optimizerEpsilon = try n.double(in: 0...1) }
+        if let n = f["log_interval"] { logInterval = try n.int(in: 1...1_000_000_000) }
+        if let n = f["eval_episodes"] { evaluationEpisodes = try n.int(in: 1...100_000) }
+        if let node = f["popart"] {
+            let p = try node.mapping(allowedKeys: Self.popArtKeys)
+            popArt = try p["enabled"]?.bool() ?? true
+            if let n = p["beta"] { popArtBeta = try n.double(in: 1e-9...1) }
+            if let n = p["sigma_min"] { popArtSigmaMin = try n.double(in: 1e-12...1e12) }
+            if let n = p["sigma_max"] { popArtSigmaMax = try n.double(in: 1e-12...1e12) }
+            if popArtSigmaMin > popArtSigmaMax { throw node.error("sigma_min is larger than sigma_max") }
+        }
+        if algorithm == .ppo, let m = f["minibatches"], minibatches > environmentsPerTask * rolloutSteps {
+            throw m.error("\(minibatches) minibatches is more than the \(environmentsPerTask * rolloutSteps) samples per task in a rollout")
+        }
+    }
+
+    /// The resolved configuration as YAML (what a run directory keeps).
+    public var yaml: String {
+        func list(_ v: [Int]) -> String { "[" + v.map(String.init).joined(separator: ", ") + "]" }
+        return """
+        name: \(name)
+        algorithm: \(algorithm.rawValue)
+        architecture: \(architecture.rawValue)
+        network:
+          encoder: \(list(encoderSizes))
+          torso: \(list(torsoSizes))
+          head: \(list(headSizes))
+          activation: \(activation)
+        envs_per_task: \(environmentsPerTask)
+        rollout_steps: \(rolloutSteps)
+        total_steps: \(totalSteps)
+        gamma: \(gamma)
+        estimator: \(estimator.rawValue)
+        gae_lambda: \(gaeLambda)
+        vtrace_rho_bar: \(rhoBar)
+        vtrace_c_bar: \(cBar)
+        epochs: \(epochs)
+        minibatches: \(minibatches)
+        clip_range: \(clipRange)
+        clip_schedule: \(clipSchedule.rawValue)
+        value_clip_range: \(valueClipRange)
+        normalize_advantages: \(normalizeAdvantages)
+        entropy_coef: \(entropyCoefficient)
+        value_coef: \(valueCoefficient)
+        max_grad_norm: \(maxGradientNorm)
+        optimizer: \(optimizer.rawValue)
+        learning_rate: \(learningRate)
+        lr_schedule: \(learningRateSchedule.rawValue)
+        optimizer_eps: \(optimizerEpsilon)
+        popart:
+          enabled: \(popArt)
+          beta: \(popArtBeta)
+          sigma_min: \(popArtSigmaMin)
+          sigma_max: \(popArtSigmaMax)
+        log_interval: \(logInterval)
+        eval_episodes: \(evaluationEpisodes)
+
+        """
+    }
+}

@@ -1,0 +1,102 @@
+import Environments
+import NeuralNetworks
+import Randomness
+
+/// Headless evaluation: N fixed-seed episodes per task with a trained policy, and the same episodes
+/// with a uniform random policy for the normalised score.
+///
+/// Task j's episodes run as N environments seeded `(seed, stream j·2³² + e)`, one episode each, so the
+/// random baseline faces exactly the same initial states as the policy.
+public struct Evaluator {
+    public var episodes: Int
+    public var seed: UInt64
+    public var deterministic: Bool
+
+    public init(episodes: Int, seed: UInt64, deterministic: Bool) {
+        self.episodes = episodes
+        self.seed = seed
+        self.deterministic = deterministic
+    }
+
+    /// Evaluates `tasks`; `policyTask[j]` is task j's index in `policy` (whose tasks it was trained on).
+    public func evaluate(suite: String, tasks: [Task], policy: MultiTaskPolicy, popArt: PopArt, policyTask: [Int]) -> EvaluationReport {
+        let rows = tasks.enumerated().map { j, task in
+            let trained = run(task: task, index: j) { observations, actions, rng in
+                act(policy: policy, task: policyTask[j], observations: observations, actions: &actions, rng: &rng)
+            }
+            let random = randomReturns(task: task, index: j)
+            return summarize(task: task, episodes: trained, randomReturn: random)
+        }
+        return EvaluationReport(suite: suite, tasks: rows)
+    }
+
+    /// The mean return of the uniform random policy on task `task`'s evaluation episodes.
+    public func randomReturns(task: Task, index j: Int) -> Double {
+        let space = task.actionSpace
+        let episodes = run(task: task, index: j) { _, actions, rng in
+            let size = space.flatSize
+            actions.withUnsafeMutableBufferPointer { a in
+                for e in 0..<(a.count / size) { space.sample(into: .init(start: a.baseAddress! + e * size, count: size), using: &rng) }
+            }
+        }
+        return episodes.map(\.totalReward).reduce(0, +) / Double(max(episodes.count, 1))
+    }
+
+    func summarize(task: Task, episodes: [EpisodeRecord], randomReturn: Double) -> TaskEvaluation {
+        let returns = episodes.map(\.totalReward)
+        let mean = returns.reduce(0, +) / Double(max(returns.count, 1))
+        let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(returns.count, 1))
+        let successes = episodes.filter { $0.goalReached || $0.totalReward >= task.spec.solvedReturn }.count
+        return TaskEvaluation(name: task.name, env: task.spec.env, episodes: returns.count, meanReturn: mean, stdReturn: variance.squareRoot(),
+                              successRate: Double(successes) / Double(max(returns.count, 1)),
+                              normalizedScore: TaskEvaluation.normalizedScore(mean, random: randomReturn, solved: task.spec.solvedReturn),
+                              solved: mean >= task.spec.solvedReturn, randomReturn: randomReturn)
+    }
+
+    /// Runs one episode in each of `episodes` environments; `choose` fills the actions for all of them.
+    func run(task: Task, index j: Int, choose: (_ observations: [Float], _ actions: inout [Float], _ rng: inout RandomGenerator) -> Void) -> [EpisodeRecord] {
+        let batch = task.prototype.makeBatch(count: episodes, seed: seed, stream: UInt64(j) << 32)
+        var rng = RandomGenerator(seed: seed, stream: 0xE7A1_0000 + UInt64(j))
+        var actions = [Float](repeating: 0, count: episodes * task.actionSpace.flatSize)
+        var first = [EpisodeRecord?](repeating: nil, count: episodes)
+        var remaining = episodes
+        while remaining > 0 {
+            choose(batch.observations, &actions, &rng)
+            actions.withUnsafeBufferPointer { batch.step(actions: $0) }
+            for record in batch.takeFinishedEpisodes() where first[record.environment] == nil {
+                first[record.environment] = record
+                remaining -= 1
+            }
+        }
+        return first.map { $0! }
+    }
+
+    private func act(policy: MultiTaskPolicy, task i: Int, observations: [Float], actions: inout [Float], rng: inout RandomGenerator) {
+        let head = policy.tasks[i]
+        var inputs = policy.tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
+        inputs[i] = Tensor(rows: episodes, columns: head.observationSize, values: observations)
+        policy.forward(inputs)
+        let output = policy.policyOutput(i)
+        switch head.kind {
+        case .categorical:
+            let distribution = Categorical(logits: output)
+            for e in 0..<episodes {
+                actions[e] = Float(deterministic ? distribution.mode(row: e) : distribution.sample(row: e, using: &rng))
+            }
+        case .gaussian(let low, let high):
+            let gaussian = DiagonalGaussian(mean: output, logStd: head.logStd!.value.storage)
+            let d = low.count
+            actions.withUnsafeMutableBufferPointer { a in
+                for e in 0..<episodes {
+                    let slot = a.baseAddress! + e * d
+                    if deterministic {
+                        for k in 0..<d { slot[k] = output[e, k] }
+                    } else {
+                        gaussian.sample(row: e, into: slot, using: &rng)
+                    }
+                    for k in 0..<d { slot[k] = min(max(slot[k], low[k]), high[k]) }
+                }
+            }
+        }
+    }
+}

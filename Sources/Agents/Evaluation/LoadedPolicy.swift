@@ -1,0 +1,49 @@
+import Environments
+import Foundation
+import NeuralNetworks
+
+/// A trained policy read back from a run directory or checkpoint file, with the suite it was trained on.
+public struct LoadedPolicy {
+    public let file: String
+    public let configuration: AgentConfiguration
+    public let suite: TaskSuite
+    public let policy: MultiTaskPolicy
+    public let popArt: PopArt
+
+    /// Reads `runOrCheckpoint`: a run directory (its latest checkpoint) or a `.safetensors` file.
+    public init(_ runOrCheckpoint: String, catalogue: Catalogue) throws(ChorusError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runOrCheckpoint, isDirectory: &isDirectory) else {
+            throw ChorusError(file: runOrCheckpoint, problem: "no such run directory or checkpoint file")
+        }
+        let url = isDirectory.boolValue
+            ? URL(fileURLWithPath: runOrCheckpoint).appendingPathComponent("checkpoints/latest.safetensors")
+            : URL(fileURLWithPath: runOrCheckpoint)
+        file = url.path
+        let checkpoint: Checkpoint
+        do { checkpoint = try Checkpoint.read(from: url) } catch { throw ChorusError(file: url.path, problem: error.problem) }
+        let setup = try TrainingRun.setup(of: checkpoint, file: url.path, catalogue: catalogue, suiteOverride: nil)
+        configuration = setup.configuration
+        suite = setup.suite
+        let seed = setup.seed
+        policy = MultiTaskPolicy(tasks: suite.tasks, configuration: configuration, seed: seed)
+        do { try checkpoint.restore(into: policy.parameters) } catch { throw ChorusError(file: url.path, problem: error.problem) }
+        popArt = Trainer.popArt(from: checkpoint, tasks: suite.tasks.count, configuration: configuration)
+    }
+
+    /// For each task of `target`, the index of the trained task of the same name and spaces.
+    public func policyTasks(for target: TaskSuite) throws(ChorusError) -> [Int] {
+        var mapping: [Int] = []
+        for task in target.tasks {
+            guard let i = suite.tasks.firstIndex(where: { $0.name == task.name }) else {
+                throw ChorusError(file: file, problem: "has no heads for task '\(task.name)' (it was trained on: \(suite.tasks.map(\.name).joined(separator: ", ")))")
+            }
+            let trained = suite.tasks[i]
+            guard trained.observationSpace.size == task.observationSpace.size, trained.actionSpace == task.actionSpace else {
+                throw ChorusError(file: file, problem: "task '\(task.name)' has other observation or action spaces than the task it was trained on")
+            }
+            mapping.append(i)
+        }
+        return mapping
+    }
+}

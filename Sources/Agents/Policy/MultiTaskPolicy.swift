@@ -1,0 +1,104 @@
+import Environments
+import NeuralNetworks
+import Randomness
+
+/// The multi-task actor-critic network: an encoder per observation space → a shared torso → a policy
+/// head and a value head per task.
+///
+/// With the `shared` architecture all tasks are routes of one `MultiHeadNetwork`, so one torso pass
+/// serves the whole batch and each head runs on its task's rows. With `single-task` every task gets
+/// its own network of the same sizes (parameters prefixed `<task>.`), the independent-learner baseline.
+/// Value heads output one number: the normalised value when PopArt is on, the value otherwise.
+public final class MultiTaskPolicy: ParameterContainer {
+    public let tasks: [TaskHead]
+    public let networks: [MultiHeadNetwork]
+    /// The last layer of each task's value head (what PopArt rescales).
+    public let valueLayers: [Linear]
+
+    public init(tasks specs: [Task], configuration c: AgentConfiguration, seed: UInt64) {
+        var rng = RandomGenerator(seed: seed, stream: 0x7E7_0001)
+        let activation: Activation = c.activation == "relu" ? .relu : .tanh
+        let torsoOutput = c.torsoSizes.last!
+        let encoderOutput = c.encoderSizes.last!
+
+        // Tasks with the same observation space share an encoder; it is named after the first such task's env.
+        func encoderKey(_ task: Task) -> String {
+            let first = specs.first { $0.observationSpace == task.observationSpace }!
+            return "\(first.spec.env)-\(first.observationSpace.size)"
+        }
+        func makeNetwork(prefix: String, members: [Int]) -> MultiHeadNetwork {
+            var encoders: [String: MLP] = [:], heads: [String: MLP] = [:], routes: [MultiHeadNetwork.Route] = []
+            for i in members {
+                let task = specs[i]
+                let key = encoderKey(task)
+                if encoders[key] == nil {
+                    encoders[key] = MLP(name: "\(prefix)encoder.\(key)", sizes: [task.observationSpace.size] + c.encoderSizes,
+                                        activation: activation, activateOutput: true, using: &rng)
+                }
+                let outputs = TaskHead.kind(for: task.actionSpace).outputSize
+                heads["policy.\(task.name)"] = MLP(name: "\(prefix)policy.\(task.name)", sizes: [torsoOutput] + c.headSizes + [outputs],
+                                                   activation: activation, activateOutput: false,
+                                                   outputInitialization: .orthogonal(gain: 0.01), using: &rng)
+                heads["value.\(task.name)"] = MLP(name: "\(prefix)value.\(task.name)", sizes: [torsoOutput] + c.headSizes + [1],
+                                                  activation: activation, activateOutput: false,
+                                                  outputInitialization: .orthogonal(gain: 1), using: &rng)
+                routes.append(.init(encoder: key, heads: ["policy.\(task.name)", "value.\(task.name)"]))
+            }
+            let torso = MLP(name: "\(prefix)torso", sizes: [encoderOutput] + c.torsoSizes, activation: activation, activateOutput: true, using: &rng)
+            return MultiHeadNetwork(encoders: encoders, torso: torso, heads: heads, routes: routes)
+        }
+
+        var networks: [MultiHeadNetwork] = []
+        var heads: [TaskHead] = []
+        switch c.architecture {
+        case .shared:
+            networks = [makeNetwork(prefix: "", members: Array(specs.indices))]
+        case .singleTask:
+            networks = specs.indices.map { makeNetwork(prefix: "\(specs[$0].name).", members: [$0]) }
+        }
+        for (i, task) in specs.enumerated() {
+            let kind = TaskHead.kind(for: task.actionSpace)
+            var logStd: Parameter?
+            if case .gaussian(let low, _) = kind {
+                logStd = Parameter(name: "log_std.\(task.name)", value: Tensor(rows: 1, columns: low.count))
+            }
+            heads.append(TaskHead(name: task.name, kind: kind, observationSize: task.observationSpace.size,
+                                  network: c.architecture == .shared ? 0 : i, route: c.architecture == .shared ? i : 0, logStd: logStd))
+        }
+        self.tasks = heads
+        self.networks = networks
+        self.valueLayers = heads.map { networks[$0.network].heads["value.\($0.name)"]!.layers.last! }
+    }
+
+    public var parameters: [Parameter] {
+        networks.flatMap(\.parameters) + tasks.compactMap(\.logStd)
+    }
+
+    /// Runs every task's batch (`observations[i]` is task i's `[rows × observation size]`).
+    public func forward(_ observations: [Tensor]) {
+        precondition(observations.count == tasks.count, "one observation batch per task")
+        if networks.count == 1 {
+            networks[0].forward(observations)
+        } else {
+            for (i, network) in networks.enumerated() { network.forward([observations[i]]) }
+        }
+    }
+
+    /// Task i's policy-head output from the last forward pass: logits, or Gaussian means.
+    public func policyOutput(_ task: Int) -> Tensor { networks[tasks[task].network].output(route: tasks[task].route, head: 0) }
+
+    /// Task i's value-head output (`rows × 1`) from the last forward pass.
+    public func valueOutput(_ task: Int) -> Tensor { networks[tasks[task].network].output(route: tasks[task].route, head: 1) }
+
+    /// Backpropagates the last forward pass. `fill(task, head, &gradient)` writes ∂L/∂output of the
+    /// task's policy head (head 0) or value head (head 1); parameter gradients accumulate.
+    public func backward(_ fill: (_ task: Int, _ head: Int, _ gradient: inout Tensor) -> Void) {
+        if networks.count == 1 {
+            networks[0].backward { route, head, gradient in fill(route, head, &gradient) }
+        } else {
+            for (i, network) in networks.enumerated() {
+                network.backward { _, head, gradient in fill(i, head, &gradient) }
+            }
+        }
+    }
+}

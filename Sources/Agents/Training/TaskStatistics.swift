@@ -1,0 +1,40 @@
+import Environments
+
+/// What one task did during a log interval: finished episodes and the learner's losses.
+public struct TaskStatistics: Equatable, Sendable {
+    public var episodes = 0
+    public var returnSum = 0.0
+    public var lengthSum = 0.0
+    public var successes = 0
+    public var policyLoss = 0.0
+    public var valueLoss = 0.0
+    public var entropy = 0.0
+    public var updates = 0
+
+    public init() {}
+
+    public mutating func record(_ episode: EpisodeRecord, solvedReturn: Double) {
+        episodes += 1
+        returnSum += episode.totalReward
+        lengthSum += Double(episode.length)
+        if episode.goalReached || episode.totalReward >= solvedReturn { successes += 1 }
+    }
+
+    public var meanReturn: Double { episodes > 0 ? returnSum / Double(episodes) : .nan }
+    public var meanLength: Double { episodes > 0 ? lengthSum / Double(episodes) : .nan }
+    public var successRate: Double { episodes > 0 ? Double(successes) / Double(episodes) : .nan }
+    public var meanPolicyLoss: Double { updates > 0 ? policyLoss / Double(updates) : .nan }
+    public var meanValueLoss: Double { updates > 0 ? valueLoss / Double(updates) : .nan }
+    public var meanEntropy: Double { updates > 0 ? entropy / Double(updates) : .nan }
+
+    /// The numbers, for a checkpoint.
+    public var encoded: [Double] {
+        [Double(episodes), returnSum, lengthSum, Double(successes), policyLoss, valueLoss, entropy, Double(updates)]
+    }
+
+    public init?(encoded v: [Double]) {
+        guard v.count == 8 else { return nil }
+        episodes = Int(v[0]); returnSum = v[1]; lengthSum = v[2]; successes = Int(v[3])
+        policyLoss = v[4]; valueLoss = v[5]; entropy = v[6]; updates = Int(v[7])
+    }
+}

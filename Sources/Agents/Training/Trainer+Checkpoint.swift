@@ -1,0 +1,75 @@
+import Environments
+import NeuralNetworks
+import Randomness
+
+/// Saving and restoring everything a run needs to continue bit for bit.
+extension Trainer {
+    /// Metadata keys written into every training checkpoint.
+    public enum MetadataKey {
+        public static let agent = "agent"
+        public static let suite = "suite"
+        public static let tasks = "tasks"
+        public static let seed = "seed"
+        public static let environmentSteps = "environment_steps"
+    }
+
+    /// Parameters, optimizer state, PopArt statistics, counters, random streams and environment states.
+    public func checkpoint(suite: String) -> Checkpoint {
+        var checkpoint = Checkpoint(parameters: policy.parameters, optimizer: optimizer, metadata: [
+            MetadataKey.agent: configuration.yaml,
+            MetadataKey.suite: suite,
+            MetadataKey.tasks: tasks.map(\.name).joined(separator: "\n"),
+            MetadataKey.seed: String(seed),
+            MetadataKey.environmentSteps: String(environmentSteps),
+        ])
+        checkpoint.contents.set("state.progress", words: [UInt64(environmentSteps), UInt64(updates)])
+        checkpoint.contents.set("state.rng", words: rng.stateWords)
+        checkpoint.contents.set("state.popart.mean", doubles: popArt.means)
+        checkpoint.contents.set("state.popart.second_moment", doubles: popArt.secondMoments)
+        checkpoint.contents.set("state.statistics", doubles: statistics.flatMap(\.encoded))
+        for (i, batch) in batches.enumerated() {
+            let snapshot = batch.snapshot()
+            checkpoint.contents.set("state.env.\(i).values", doubles: snapshot.values)
+            checkpoint.contents.set("state.env.\(i).words", words: snapshot.words)
+        }
+        return checkpoint
+    }
+
+    /// Continues from `checkpoint`, written by a trainer with the same tasks and configuration.
+    public func restore(from checkpoint: Checkpoint) throws(CheckpointError) {
+        try checkpoint.restore(into: policy.parameters)
+        try checkpoint.restore(optimizer: optimizer)
+        let c = checkpoint.contents
+        guard let progress = c.words("state.progress"), progress.count == 2,
+              let words = c.words("state.rng"), let generator = RandomGenerator(stateWords: words),
+              let means = c.doubles("state.popart.mean"), means.count == tasks.count,
+              let moments = c.doubles("state.popart.second_moment"), moments.count == tasks.count,
+              let stats = c.doubles("state.statistics"), stats.count == 8 * tasks.count else {
+            throw CheckpointError(problem: "the checkpoint has no training state to resume from")
+        }
+        environmentSteps = Int(progress[0])
+        updates = Int(progress[1])
+        rng = generator
+        popArt.restore(means: means, secondMoments: moments)
+        statistics = tasks.indices.map { TaskStatistics(encoded: Array(stats[(8 * $0)..<(8 * $0 + 8)]))! }
+        for (i, batch) in batches.enumerated() {
+            guard let values = c.doubles("state.env.\(i).values"), let words = c.words("state.env.\(i).words") else {
+                throw CheckpointError(problem: "the checkpoint has no environment state for task '\(tasks[i].name)'")
+            }
+            do { try batch.restore(BatchSnapshot(values: values, words: words)) } catch {
+                throw CheckpointError(problem: "task '\(tasks[i].name)': \(error.problem)")
+            }
+        }
+    }
+
+    /// Restores PopArt statistics only (for evaluating a checkpoint).
+    public static func popArt(from checkpoint: Checkpoint, tasks: Int, configuration: AgentConfiguration) -> PopArt {
+        var popArt = PopArt(tasks: tasks, enabled: configuration.popArt, beta: configuration.popArtBeta,
+                            sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
+        if let means = checkpoint.contents.doubles("state.popart.mean"), means.count == tasks,
+           let moments = checkpoint.contents.doubles("state.popart.second_moment"), moments.count == tasks {
+            popArt.restore(means: means, secondMoments: moments)
+        }
+        return popArt
+    }
+}

@@ -1,0 +1,356 @@
+import Dispatch
+import Environments
+import Foundation
+import NeuralNetworks
+import Randomness
+
+/// Synchronous multi-task actor-critic (A2C or PPO-clip) with optional per-task PopArt.
+///
+/// Each iteration collects `rollout_steps` steps from every task's batch of environments with one
+/// forward pass per step for all tasks, then runs `update`. Every random draw comes from the run's
+/// generator (actions, minibatch order) or the environments' own seeded streams, in a fixed order,
+/// so the same seed gives the same numbers bit for bit, whatever `threads` is.
+public final class Trainer {
+    public let tasks: [Task]
+    public let configuration: AgentConfiguration
+    public let seed: UInt64
+    public let policy: MultiTaskPolicy
+    public internal(set) var popArt: PopArt
+    public let optimizer: any Optimizer
+    public internal(set) var environmentSteps = 0
+    public internal(set) var updates = 0
+    /// Statistics of the current log interval, one per task.
+    public var statistics: [TaskStatistics]
+
+    let batches: [any VectorEnvironment]
+    var rng: RandomGenerator
+    let threads: Int
+    private var rollouts: [TaskRollout]
+    private var inputs: [Tensor]
+    private var stepActions: [[Float]]
+    private var distributions: [Categorical]
+    private var policyGradients: [Tensor]
+    private var valueGradients: [Tensor]
+
+    public init(tasks: [Task], configuration: AgentConfiguration, seed: UInt64, threads: Int = 1) {
+        precondition(!tasks.isEmpty)
+        self.tasks = tasks
+        self.configuration = configuration
+        self.seed = seed
+        self.threads = max(1, threads)
+        policy = MultiTaskPolicy(tasks: tasks, configuration: configuration, seed: seed)
+        popArt = PopArt(tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
+                        sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
+        switch configuration.optimizer {
+        case .adam: optimizer = Adam(parameters: policy.parameters, epsilon: Float(configuration.optimizerEpsilon))
+        case .rmsprop: optimizer = RMSProp(parameters: policy.parameters, decay: 0.99, epsilon: Float(configuration.optimizerEpsilon))
+        }
+        let n = configuration.environmentsPerTask
+        batches = tasks.enumerated().map { i, task in task.prototype.makeBatch(count: n, seed: seed, stream: UInt64(i) << 32) }
+        rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
+        statistics = Array(repeating: TaskStatistics(), count: tasks.count)
+        rollouts = policy.tasks.map { TaskRollout(steps: configuration.rolloutSteps, environments: n, observationSize: $0.observationSize, actionSize: $0.kind.actionSize) }
+        inputs = policy.tasks.map { Tensor(rows: n, columns: $0.observationSize) }
+        stepActions = policy.tasks.map { Array(repeating: 0, count: n * $0.kind.actionSize) }
+        distributions = policy.tasks.map { _ in Categorical(logits: Tensor(rows: 1, columns: 1)) }
+        policyGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
+        valueGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
+    }
+
+    /// Environment steps taken by one iteration (all tasks).
+    public var stepsPerIteration: Int { tasks.count * configuration.environmentsPerTask * configuration.rolloutSteps }
+
+    /// One rollout and one update. Throws when a loss is not finite (parameters keep their last good values
+    /// from before this update's first non-finite minibatch).
+    public func iterate() throws(TrainingError) {
+        collectRollout()
+        try update()
+    }
+
+    // MARK: Acting
+
+    /// Steps every task's environments `rollout_steps` times with the current policy.
+    func collectRollout() {
+        let steps = configuration.rolloutSteps, n = configuration.environmentsPerTask
+        let gamma = configuration.gamma
+        for t in 0..<steps {
+            for i in tasks.indices {
+                loadInputs(task: i, from: batches[i].observations)
+                rollouts[i].observations.copyRows(0..<n, of: inputs[i], to: t * n)
+            }
+            policy.forward(inputs)
+            for i in tasks.indices { act(task: i, row: t * n) }
+            stepEnvironments()
+            var anyTruncated = false
+            for i in tasks.indices {
+                let batch = batches[i], scale = tasks[i].spec.rewardScale
+                for b in 0..<n {
+                    rollouts[i].rewards[t * n + b] = batch.rewards[b] * scale
+                    rollouts[i].discounts[t * n + b] = batch.terminated[b] || batch.truncated[b] ? 0 : gamma
+                    if batch.truncated[b] && !batch.terminated[b] { anyTruncated = true }
+                }
+                for episode in batch.takeFinishedEpisodes() { statistics[i].record(episode, solvedReturn: tasks[i].spec.solvedReturn) }
+            }
+            if anyTruncated {
+                // Bootstrap truncated episodes from their final observations: r += γ·V(s_final).
+                for i in tasks.indices { loadInputs(task: i, from: batches[i].finalObservations) }
+                policy.forward(inputs)
+                for i in tasks.indices {
+                    let values = policy.valueOutput(i)
+                    for b in 0..<n where batches[i].truncated[b] && !batches[i].terminated[b] {
+                        rollouts[i].rewards[t * n + b] += gamma * popArt.unnormalize(Double(values[b, 0]), task: i)
+                    }
+                }
+            }
+        }
+        for i in tasks.indices { loadInputs(task: i, from: batches[i].observations) }
+        policy.forward(inputs)
+        for i in tasks.indices {
+            let values = policy.valueOutput(i)
+            for b in 0..<n { rollouts[i].bootstrap[b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
+        }
+        environmentSteps += stepsPerIteration
+    }
+
+    private func loadInputs(task i: Int, from observations: [Float]) {
+        inputs[i].storage.withUnsafeMutableBufferPointer { dst in
+            observations.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: dst.count) }
+        }
+    }
+
+    /// Samples task i's actions from the last forward pass and records them at rollout rows `row ..< row + n`.
+    private func act(task i: Int, row: Int) {
+        let n = configuration.environmentsPerTask
+        let head = policy.tasks[i]
+        let values = policy.valueOutput(i)
+        for b in 0..<n { rollouts[i].values[row + b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
+        switch head.kind {
+        case .categorical:
+            distributions[i].update(logits: policy.policyOutput(i))
+            for b in 0..<n {
+                let a = distributions[i].sample(row: b, using: &rng)
+                rollouts[i].actions[row + b] = Float(a)
+                rollouts[i].logProbabilities[row + b] = Double(distributions[i].logProbability(row: b, action: a))
+                stepActions[i][b] = Float(a)
+            }
+        case .gaussian(let low, let high):
+            let gaussian = DiagonalGaussian(mean: policy.policyOutput(i), logStd: head.logStd!.value.storage)
+            let d = low.count
+            rollouts[i].actions.withUnsafeMutableBufferPointer { actions in
+                for b in 0..<n {
+                    let a = actions.baseAddress! + (row + b) * d
+                    gaussian.sample(row: b, into: a, using: &rng)
+                    rollouts[i].logProbabilities[row + b] = Double(gaussian.logProbability(row: b, action: a))
+                    for k in 0..<d { stepActions[i][b * d + k] = min(max(a[k], low[k]), high[k]) }
+                }
+            }
+        }
+    }
+
+    private func stepEnvironments() {
+        if threads == 1 || tasks.count == 1 {
+            for i in tasks.indices { stepActions[i].withUnsafeBufferPointer { batches[i].step(actions: $0) } }
+            return
+        }
+        // Each task's batch is touched by one thread only; actions are read-only here.
+        let work = ParallelStep(batches: batches, actions: stepActions)
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in work.run(i) }
+    }
+
+    // MARK: Learning
+
+    /// One learner update on the collected rollout.
+    ///
+    /// 1. Targets G and advantages A per task, unnormalised: GAE(λ), or V-trace (which with the
+    ///    synchronous learner's `log ρ = 0` is the n-step return; `nstep` is the same scan).
+    /// 2. PopArt: ART on each task's targets, then POP on its value layer (identity when off).
+    /// 3. Normalised advantages `Â = (G − V)/σ_i = (G − μ_i)/σ_i − n_i`, optionally standardised per task.
+    /// 4. For each epoch and minibatch (one of each for A2C), with `n` the value head's output and
+    ///    `ŷ = (G − μ_i)/σ_i`, per task the mean over its rows of
+    ///    `L = L_π + c_V·½(n − ŷ)² − c_H·H(π)`, where `L_π = −Â·log π(a|s)` (A2C) or
+    ///    `L_π = −min(r·Â, clip(r, 1−ε, 1+ε)·Â)` with `r = π(a|s)/μ(a|s)` (PPO); summed over tasks,
+    ///    backpropagated, clipped to a global norm, and applied by the optimizer.
+    func update() throws(TrainingError) {
+        let c = configuration
+        let progress = min(1, Double(environmentSteps) / Double(max(c.totalSteps, 1)))
+        let learningRate = Float(c.learningRateSchedule == .linear ? c.learningRate * (1 - progress) : c.learningRate)
+        let clipRange = c.clipSchedule == .linear ? c.clipRange * (1 - progress) : c.clipRange
+
+        // 1–3. Targets, PopArt, advantages.
+        var targets: [[Double]] = [], advantages: [[Double]] = []
+        for i in tasks.indices {
+            let r = rollouts[i]
+            let (g, a): ([Double], [Double])
+            switch c.estimator {
+            case .gae:
+                (g, a) = GAE.compute(discounts: r.discounts, rewards: r.rewards, values: r.values, bootstrap: r.bootstrap, lambda: c.gaeLambda)
+            case .vtrace, .nstep:
+                (g, a) = VTrace.compute(logRhos: Array(repeating: 0, count: r.count), discounts: r.discounts, rewards: r.rewards,
+                                        values: r.values, bootstrap: r.bootstrap, rhoBar: c.rhoBar, cBar: c.cBar, pgRhoBar: c.rhoBar)
+            }
+            popArt.update(task: i, targets: g, valueLayer: policy.valueLayers[i])
+            let sigma = popArt.sigma(i)
+            var normalized = a.map { $0 / sigma }
+            if c.normalizeAdvantages { Self.standardize(&normalized) }
+            targets.append(g.map { popArt.normalize($0, task: i) })
+            advantages.append(normalized)
+        }
+
+        // 4. Gradient steps.
+        let count = rollouts[0].count
+        let minibatches = c.algorithm == .ppo ? c.minibatches : 1
+        let epochs = c.algorithm == .ppo ? c.epochs : 1
+        var order = Array(0..<count)
+        for _ in 0..<epochs {
+            var permutations: [[Int]] = []
+            for _ in tasks.indices {
+                if minibatches > 1 || epochs > 1 { shuffle(&order) }
+                permutations.append(order)
+            }
+            for m in 0..<minibatches {
+                let range = (m * count / minibatches)..<((m + 1) * count / minibatches)
+                let rows = permutations.map { Array($0[range]) }
+                for i in tasks.indices {
+                    if minibatches == 1 && epochs == 1 {
+                        inputs[i] = rollouts[i].observations
+                    } else {
+                        gather(task: i, rows: rows[i])
+                    }
+                }
+                policy.forward(inputs)
+                policy.zeroGradients()
+                for i in tasks.indices {
+                    let losses = lossGradients(task: i, rows: rows[i], targets: targets[i], advantages: advantages[i], clipRange: clipRange)
+                    guard losses.policy.isFinite, losses.value.isFinite, losses.entropy.isFinite else {
+                        throw TrainingError("non-finite loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.policy), value \(losses.value), entropy \(losses.entropy))")
+                    }
+                    statistics[i].policyLoss += losses.policy
+                    statistics[i].valueLoss += losses.value
+                    statistics[i].entropy += losses.entropy
+                    statistics[i].updates += 1
+                }
+                let policyGradients = policyGradients, valueGradients = valueGradients
+                policy.backward { task, head, gradient in
+                    gradient.copyRows(0..<gradient.rows, of: head == 0 ? policyGradients[task] : valueGradients[task])
+                }
+                let norm = GradientClipping.clip(policy.parameters, maxNorm: c.maxGradientNorm > 0 ? c.maxGradientNorm : .infinity)
+                guard norm.isFinite else { throw TrainingError("non-finite gradient norm at step \(environmentSteps)") }
+                optimizer.step(learningRate: learningRate)
+            }
+        }
+        updates += 1
+        // Rows were replaced by gathers; restore the acting buffers' shape.
+        for i in tasks.indices { inputs[i].reshape(rows: c.environmentsPerTask, columns: policy.tasks[i].observationSize) }
+    }
+
+    /// Fills `policyGradients[i]` and `valueGradients[i]` (and the log-std gradient) with ∂L_i/∂outputs
+    /// for the rows of the last forward pass, and returns the loss terms (means over the rows).
+    private func lossGradients(task i: Int, rows: [Int], targets: [Double], advantages: [Double], clipRange: Double)
+        -> (policy: Double, value: Double, entropy: Double) {
+        let c = configuration
+        let m = rows.count
+        let scale = 1 / Float(m)
+        let outputs = policy.policyOutput(i), values = policy.valueOutput(i)
+        policyGradients[i].reshape(rows: m, columns: outputs.columns)
+        policyGradients[i].fill(0)
+        valueGradients[i].reshape(rows: m, columns: 1)
+        var policyLoss = 0.0, valueLoss = 0.0, entropy = 0.0
+        let r = rollouts[i]
+        let entropyCoefficient = Float(c.entropyCoefficient)
+
+        /// ∂L_π/∂log π for one row, and its loss.
+        func policyTerm(_ j: Int, logProbability: Double) -> (loss: Double, slope: Double) {
+            let a = advantages[j]
+            switch c.algorithm {
+            case .a2c:
+                return (-a * logProbability, -a)
+            case .ppo:
+                let ratio = exp(logProbability - r.logProbabilities[j])
+                let clipped = min(max(ratio, 1 - clipRange), 1 + clipRange)
+                let unclippedObjective = ratio * a, clippedObjective = clipped * a
+                if unclippedObjective <= clippedObjective { return (-unclippedObjective, -a * ratio) }
+                return (-clippedObjective, 0)
+            }
+        }
+
+        switch policy.tasks[i].kind {
+        case .categorical:
+            distributions[i].update(logits: outputs)
+            let d = distributions[i]
+            for (k, j) in rows.enumerated() {
+                let action = Int(r.actions[j])
+                let term = policyTerm(j, logProbability: Double(d.logProbability(row: k, action: action)))
+                policyLoss += term.loss
+                d.addLogProbabilityGradient(row: k, action: action, scale: Float(term.slope) * scale, into: &policyGradients[i])
+                entropy += Double(d.entropy(row: k))
+                if entropyCoefficient > 0 { d.addEntropyGradient(row: k, scale: -entropyCoefficient * scale, into: &policyGradients[i]) }
+            }
+        case .gaussian:
+            let logStd = policy.tasks[i].logStd!
+            let g = DiagonalGaussian(mean: outputs, logStd: logStd.value.storage)
+            var logStdGradient = [Float](repeating: 0, count: g.dimensions)
+            r.actions.withUnsafeBufferPointer { actions in
+                for (k, j) in rows.enumerated() {
+                    let a = actions.baseAddress! + j * g.dimensions
+                    let term = policyTerm(j, logProbability: Double(g.logProbability(row: k, action: a)))
+                    policyLoss += term.loss
+                    g.addLogProbabilityGradient(row: k, action: a, scale: Float(term.slope) * scale,
+                                                meanGradient: &policyGradients[i], logStdGradient: &logStdGradient)
+                }
+            }
+            entropy = Double(g.entropy) * Double(m)
+            g.addEntropyGradient(scale: -entropyCoefficient, logStdGradient: &logStdGradient)
+            for d in 0..<g.dimensions { logStd.gradient.storage[d] += logStdGradient[d] }
+        }
+
+        // Value: ½(n − ŷ)², optionally clipped around the acting-time prediction (PPO).
+        let valueCoefficient = c.valueCoefficient
+        for (k, j) in rows.enumerated() {
+            let n = Double(values[k, 0]), y = targets[j]
+            var error = n - y
+            var loss = 0.5 * error * error
+            if c.algorithm == .ppo && c.valueClipRange > 0 {
+                let old = popArt.normalize(r.values[j], task: i)
+                let clippedN = old + min(max(n - old, -c.valueClipRange), c.valueClipRange)
+                let clippedLoss = 0.5 * (clippedN - y) * (clippedN - y)
+                if clippedLoss > loss { loss = clippedLoss; error = abs(n - old) < c.valueClipRange ? clippedN - y : 0 }
+            }
+            valueLoss += loss
+            valueGradients[i][k, 0] = Float(valueCoefficient * error) * scale
+        }
+        return (policyLoss / Double(m), valueLoss / Double(m), entropy / Double(m))
+    }
+
+    private func gather(task i: Int, rows: [Int]) {
+        let size = policy.tasks[i].observationSize
+        inputs[i].reshape(rows: rows.count, columns: size)
+        inputs[i].storage.withUnsafeMutableBufferPointer { dst in
+            rollouts[i].observations.storage.withUnsafeBufferPointer { src in
+                for (k, j) in rows.enumerated() { (dst.baseAddress! + k * size).update(from: src.baseAddress! + j * size, count: size) }
+            }
+        }
+    }
+
+    /// Fisher–Yates with the run's generator.
+    private func shuffle(_ values: inout [Int]) {
+        for k in stride(from: values.count - 1, to: 0, by: -1) {
+            values.swapAt(k, rng.integer(below: k + 1))
+        }
+    }
+
+    /// Subtracts the mean and divides by the standard deviation (guarded).
+    static func standardize(_ values: inout [Double]) {
+        guard values.count > 1 else { return }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        let std = max(variance.squareRoot(), 1e-8)
+        for k in values.indices { values[k] = (values[k] - mean) / std }
+    }
+}
+
+/// The environments' step for one task, handed to a worker thread.
+private struct ParallelStep: @unchecked Sendable {
+    let batches: [any VectorEnvironment]
+    let actions: [[Float]]
+    func run(_ i: Int) { actions[i].withUnsafeBufferPointer { batches[i].step(actions: $0) } }
+}

@@ -1,0 +1,43 @@
+import Agents
+import ArgumentParser
+import Environments
+import Foundation
+import NeuralNetworks
+
+/// `chorus eval`: headless evaluation of a run or checkpoint on a suite.
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a trained agent headlessly: a table per task and a suite summary.",
+        discussion: "Normalised score = (R − R_random)/(R_solved − R_random); R_random is a uniform random policy on the same episodes and seed."
+    )
+
+    @Argument(help: "A run directory (its latest checkpoint) or a checkpoint file.")
+    var source: String
+    @Option(help: "Suite to evaluate on (default: the one the run trained on).")
+    var suite: String?
+    @Option(help: "Episodes per task.")
+    var episodes: Int = 20
+    @Option(help: "Random seed of the evaluation episodes.")
+    var seed: UInt64 = 12345
+    @Option(help: "Also write the report as JSON to this file.")
+    var json: String?
+    @Flag(help: "Take the most likely action (the mean for Gaussian policies) instead of sampling.")
+    var deterministic = false
+
+    func validate() throws {
+        if episodes < 1 { throw ValidationError("--episodes must be at least 1") }
+    }
+
+    func run() throws {
+        let catalogue = try Catalogue.locate()
+        let loaded = try LoadedPolicy(source, catalogue: catalogue)
+        let target = try suite.map { try catalogue.loadSuite($0) } ?? loaded.suite
+        let mapping = try loaded.policyTasks(for: target)
+        let evaluator = Evaluator(episodes: episodes, seed: seed, deterministic: deterministic)
+        let report = evaluator.evaluate(suite: target.name, tasks: target.tasks, policy: loaded.policy, popArt: loaded.popArt, policyTask: mapping)
+        print(report.table)
+        if let json {
+            try TrainingRun.writeAtomically(String(decoding: report.json(), as: UTF8.self) + "\n", to: URL(fileURLWithPath: json))
+        }
+    }
+}
