@@ -57,6 +57,9 @@ public final class Trainer {
         valueGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
     }
 
+    /// The last rollout (for tests and diagnostics).
+    public var rolloutsForTesting: [TaskRollout] { rollouts }
+
     /// Environment steps taken by one iteration (all tasks).
     public var stepsPerIteration: Int { tasks.count * configuration.environmentsPerTask * configuration.rolloutSteps }
 
@@ -136,12 +139,13 @@ public final class Trainer {
         case .gaussian(let low, let high):
             let gaussian = DiagonalGaussian(mean: policy.policyOutput(i), logStd: head.logStd!.value.storage)
             let d = low.count
-            rollouts[i].actions.withUnsafeMutableBufferPointer { actions in
-                for b in 0..<n {
-                    let a = actions.baseAddress! + (row + b) * d
-                    gaussian.sample(row: b, into: a, using: &rng)
-                    rollouts[i].logProbabilities[row + b] = Double(gaussian.logProbability(row: b, action: a))
-                    for k in 0..<d { stepActions[i][b * d + k] = min(max(a[k], low[k]), high[k]) }
+            var sample = [Float](repeating: 0, count: d)
+            for b in 0..<n {
+                sample.withUnsafeMutableBufferPointer { a in gaussian.sample(row: b, into: a.baseAddress!, using: &rng) }
+                rollouts[i].logProbabilities[row + b] = Double(gaussian.logProbability(row: b, action: sample))
+                for k in 0..<d {
+                    rollouts[i].actions[(row + b) * d + k] = sample[k]
+                    stepActions[i][b * d + k] = min(max(sample[k], low[k]), high[k])
                 }
             }
         }

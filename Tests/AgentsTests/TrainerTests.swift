@@ -1,0 +1,160 @@
+@testable import Agents
+import Environments
+import Foundation
+import NeuralNetworks
+import TestSupport
+import Testing
+
+/// The trainer: bootstrapping, determinism, PopArt in the loop, numerics and a learning bar.
+@Suite struct TrainerTests {
+    static let mixed = TaskSuite.fromText("""
+        tasks:
+          - {name: cart, env: CartPole-v1, solved_return: 475}
+          - {name: pendulum, env: Pendulum-v1, max_steps: 7, reward_scale: 0.1, solved_return: -200}
+          - {name: room, env: Gridworld, map: empty-8x8, solved_return: 0.9}
+        """)
+
+    func parameters(_ trainer: Trainer) -> [[Float]] { trainer.policy.parameters.map(\.value.storage) }
+
+    @Test func sameSeedSameNumbersWhateverTheThreads() throws {
+        var c = AgentConfiguration.tiny
+        c.popArt = true
+        let a = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 7, threads: 1)
+        let b = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 7, threads: 2)
+        let other = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 8, threads: 1)
+        for _ in 0..<6 { try a.iterate(); try b.iterate(); try other.iterate() }
+        #expect(parameters(a) == parameters(b))
+        #expect(a.popArt == b.popArt && a.statistics == b.statistics)
+        #expect(parameters(a) != parameters(other))
+    }
+
+    @Test func ppoIsDeterministicToo() throws {
+        var c = AgentConfiguration.tiny
+        c.algorithm = .ppo
+        c.epochs = 3
+        c.minibatches = 2
+        c.estimator = .gae
+        let a = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 3)
+        let b = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 3)
+        for _ in 0..<4 { try a.iterate(); try b.iterate() }
+        #expect(parameters(a) == parameters(b))
+    }
+
+    @Test func truncationBootstrapsAndTerminationDoesNot() {
+        // Pendulum never terminates; with max_steps 7 and 7 rollout steps every episode is truncated at t = 6.
+        var c = AgentConfiguration.tiny
+        c.rolloutSteps = 7
+        let trainer = Trainer(tasks: [Self.mixed.tasks[1]], configuration: c, seed: 1)
+        trainer.collectRollout()
+        let rollout = trainer.rolloutsForTesting[0]
+        let n = c.environmentsPerTask
+        for b in 0..<n {
+            for t in 0..<6 { #expect(rollout.discounts[t * n + b] == c.gamma) }
+            #expect(rollout.discounts[6 * n + b] == 0, "the episode ended: no bootstrap through the discount")
+        }
+        // CartPole terminates: its terminal steps add nothing but the raw reward.
+        let cart = Trainer(tasks: [Self.mixed.tasks[0]], configuration: c, seed: 1)
+        var terminations = 0
+        for _ in 0..<10 {
+            cart.collectRollout()
+            let r = cart.rolloutsForTesting[0]
+            for i in 0..<r.count where r.discounts[i] == 0 {
+                terminations += 1
+                #expect(r.rewards[i] == 1, "termination: reward 1, no bootstrap")
+            }
+        }
+        #expect(terminations > 0, "some CartPole episode terminated")
+    }
+
+    @Test func truncatedRewardIsRawPlusDiscountedFinalValue() {
+        var c = AgentConfiguration.tiny
+        c.rolloutSteps = 7
+        c.environmentsPerTask = 1
+        let task = Self.mixed.tasks[1]
+        let trainer = Trainer(tasks: [task], configuration: c, seed: 4)
+        trainer.collectRollout()
+        let rollout = trainer.rolloutsForTesting[0]
+        // Replay the same environment with the recorded (clipped) actions to get the raw reward and final observation.
+        let batch = task.prototype.makeBatch(count: 1, seed: 4, stream: 0)
+        var last = 0.0
+        for t in 0..<7 {
+            let action = [min(max(rollout.actions[t], -2), 2)]
+            action.withUnsafeBufferPointer { batch.step(actions: $0) }
+            last = batch.rewards[0]
+        }
+        trainer.policy.forward([Tensor(rows: 1, columns: 3, values: batch.finalObservations)])
+        let value = Double(trainer.policy.valueOutput(0)[0, 0])
+        #expect(abs(rollout.rewards[6] - (0.1 * last + c.gamma * value)) < 1e-9)
+    }
+
+    @Test func popArtPreservesValuesAcrossAnUpdateWithoutLearning() throws {
+        var c = AgentConfiguration.tiny
+        c.popArt = true
+        c.popArtBeta = 0.05
+        c.learningRate = 0
+        let trainer = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 5)
+        let probe = Self.mixed.tasks.map { task in
+            Tensor(rows: 3, columns: task.observationSpace.size, values: (0..<(3 * task.observationSpace.size)).map { Float($0 % 7) / 7 })
+        }
+        func values() -> [Double] {
+            trainer.policy.forward(probe)
+            return (0..<3).flatMap { i in (0..<3).map { trainer.popArt.unnormalize(Double(trainer.policy.valueOutput(i)[$0, 0]), task: i) } }
+        }
+        let before = values()
+        try trainer.iterate(); try trainer.iterate()
+        #expect(trainer.popArt.mean(0) != 0, "the statistics moved")
+        let after = values()
+        for (x, y) in zip(before, after) { #expect(abs(x - y) < 1e-4 * max(1, abs(x))) }
+    }
+
+    @Test func nonFiniteLossStopsWithTheTaskAndStep() {
+        let suite = TaskSuite.fromText("tasks:\n  - {name: huge, env: CartPole-v1, reward_scale: 1.0e300, solved_return: 475}\n")
+        let trainer = Trainer(tasks: suite.tasks, configuration: .tiny, seed: 1)
+        var message = ""
+        do { for _ in 0..<50 { try trainer.iterate() } } catch { message = error.description }
+        #expect(message.contains("non-finite") && message.contains("'huge'") && message.contains("step"))
+    }
+
+    @Test func checkpointRestoresTheWholeState() throws {
+        var c = AgentConfiguration.tiny
+        c.popArt = true
+        let a = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 11)
+        for _ in 0..<3 { try a.iterate() }
+        let saved = a.checkpoint(suite: "test")
+        let b = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 11)
+        let file = Fixtures.temporaryDirectory().appendingPathComponent("state.safetensors")
+        try saved.write(to: file)
+        try b.restore(from: Checkpoint.read(from: file))
+        for _ in 0..<3 { try a.iterate(); try b.iterate() }
+        #expect(parameters(a) == parameters(b) && a.popArt == b.popArt && a.environmentSteps == b.environmentSteps)
+    }
+
+    @Test func ppoLearnsCartPole() throws {
+        // The `ppo` preset with a third of its budget: a real bar, well above random (≈ 22).
+        let suite = try Catalogue.repository.loadSuite("cartpole")
+        var c = AgentConfiguration.preset("ppo")
+        c.totalSteps = 40_000
+        let trainer = Trainer(tasks: suite.tasks, configuration: c, seed: 1)
+        while trainer.environmentSteps < c.totalSteps { try trainer.iterate() }
+        let report = Evaluator(episodes: 10, seed: 99, deterministic: true)
+            .evaluate(suite: "cartpole", tasks: suite.tasks, policy: trainer.policy, popArt: trainer.popArt, policyTask: [0])
+        #expect(report.tasks[0].meanReturn >= 300, "mean return \(report.tasks[0].meanReturn)")
+    }
+
+    @Test func popArtPpoLearnsTwoGoalsOfAMaze() throws {
+        let suite = TaskSuite.fromText("""
+            tasks:
+              - {name: near, env: Gridworld, map: empty-8x8, solved_return: 0.8}
+              - {name: far, env: Gridworld, map: empty-8x8, start: [6, 6], goal: [1, 1], reward_scale: 100, solved_return: 0.8}
+            """)
+        var c = AgentConfiguration.preset("popart-ppo")
+        c.environmentsPerTask = 8
+        c.rolloutSteps = 32
+        c.totalSteps = 60_000
+        let trainer = Trainer(tasks: suite.tasks, configuration: c, seed: 2)
+        while trainer.environmentSteps < c.totalSteps { try trainer.iterate() }
+        let report = Evaluator(episodes: 10, seed: 5, deterministic: true)
+            .evaluate(suite: "maze", tasks: suite.tasks, policy: trainer.policy, popArt: trainer.popArt, policyTask: [0, 1])
+        for task in report.tasks { #expect(task.successRate >= 0.9, "\(task.name): \(task.successRate)") }
+    }
+}
