@@ -15,6 +15,8 @@ public final class TrainingRun {
     private var metricsRows: [String] = []
     private var bestScore = -Double.infinity
     private let randomReturns: [Double]
+    /// Each task's latest normalised training score (0 until its first episode), for choosing the best checkpoint.
+    private var lastScores: [Double] = []
 
     public static let metricsHeader = "step,task,episodes,return_mean,episode_length,success_rate,policy_loss,value_loss,entropy,popart_mu,popart_sigma,steps_per_second"
 
@@ -134,7 +136,6 @@ public final class TrainingRun {
     /// Writes this interval's metrics rows, saves checkpoints, resets the statistics; returns a summary line.
     private func logInterval(stepsPerSecond: Double) -> String {
         var parts: [String] = []
-        var scores: [Double] = []
         for (i, task) in suite.tasks.enumerated() {
             let s = trainer.statistics[i]
             func f(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "" }
@@ -142,12 +143,13 @@ public final class TrainingRun {
                                 f(s.successRate), f(s.meanPolicyLoss), f(s.meanValueLoss), f(s.meanEntropy),
                                 f(trainer.popArt.mean(i)), f(trainer.popArt.sigma(i)), String(format: "%.0f", stepsPerSecond)].joined(separator: ","))
             parts.append(s.episodes > 0 ? String(format: "%@ %.1f", task.name, s.meanReturn) : "\(task.name) –")
+            if lastScores.count != suite.tasks.count { lastScores = Array(repeating: 0, count: suite.tasks.count) }
             if s.episodes > 0 {
-                scores.append(TaskEvaluation.normalizedScore(s.meanReturn, random: randomReturns[i], solved: task.spec.solvedReturn))
+                lastScores[i] = TaskEvaluation.normalizedScore(s.meanReturn, random: randomReturns[i], solved: task.spec.solvedReturn)
             }
         }
-        if scores.count == suite.tasks.count {
-            let score = scores.reduce(0, +) / Double(scores.count)
+        do {
+            let score = lastScores.reduce(0, +) / Double(lastScores.count)
             if score > bestScore {
                 bestScore = score
                 var best = trainer.checkpoint(suite: suiteReference)

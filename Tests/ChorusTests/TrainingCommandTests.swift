@@ -1,0 +1,104 @@
+import Foundation
+import NeuralNetworks
+import TestSupport
+import Testing
+
+/// End-to-end: `chorus train`, `eval`, `plot` and `--resume` as a user runs them.
+@Suite struct TrainingCommandTests {
+    /// A fast preset with constant schedules, so a split run and a whole run follow the same path.
+    static let quickAgent = """
+        # quick test agent
+        algorithm: ppo
+        network: {encoder: [16], torso: [16], head: []}
+        envs_per_task: 4
+        rollout_steps: 16
+        epochs: 2
+        minibatches: 2
+        learning_rate: 0.001
+        popart: {enabled: true, beta: 0.001}
+        log_interval: 256
+        eval_episodes: 3
+        """
+
+    func setUp() -> URL {
+        let dir = Fixtures.temporaryDirectory("train")
+        Fixtures.write(Self.quickAgent, to: "quick.yaml", in: dir)
+        return dir
+    }
+
+    @Test func trainWritesARunThatEvalAndPlotRead() throws {
+        let dir = setUp()
+        let train = try ChorusBinary.run(["train", "--suite", "classic-control", "--task", "CartPole-v1,Pendulum-v1",
+                                          "--agent", dir.appendingPathComponent("quick.yaml").path, "--steps", "1024",
+                                          "--out", dir.appendingPathComponent("run").path])
+        #expect(train.status == 0, "\(train.error)")
+        #expect(train.output.contains("CartPole-v1") && train.output.contains("mean normalized score"))
+        let run = dir.appendingPathComponent("run")
+        for file in ["config.yaml", "metrics.csv", "checkpoints/latest.safetensors", "checkpoints/best.safetensors", "evaluation.json"] {
+            #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file) exists")
+        }
+        let metrics = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(metrics.first?.hasPrefix("step,task,episodes,return_mean,episode_length,success_rate") == true)
+        #expect(metrics.count == 1 + 2 * 4, "one row per task per log interval")
+
+        let json = run.appendingPathComponent("eval.json").path
+        let eval = try ChorusBinary.run(["eval", run.path, "--episodes", "4", "--json", json, "--deterministic"])
+        #expect(eval.status == 0, "\(eval.error)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let tasks = report?["tasks"] as? [[String: Any]] ?? []
+        #expect(tasks.count == 2 && report?["suite"] as? String == "classic-control")
+        for key in ["name", "env", "episodes", "mean_return", "std_return", "success_rate", "normalized_score", "solved"] {
+            #expect(tasks.first?[key] != nil, "task key \(key)")
+        }
+        for key in ["mean_normalized_score", "median_normalized_score", "tasks_solved"] { #expect(report?[key] != nil) }
+
+        let other = try ChorusBinary.run(["eval", run.path, "--suite", "acrobot"])
+        #expect(other.status != 0 && other.error.contains("Acrobot-v1") && other.error.contains("latest.safetensors"))
+
+        let svg = dir.appendingPathComponent("curves.svg").path
+        let plot = try ChorusBinary.run(["plot", run.path, run.path, "-o", svg])
+        #expect(plot.status == 0)
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.hasPrefix("<svg") && text.contains("CartPole-v1") && text.contains("<polyline"))
+    }
+
+    @Test func resumedRunEndsBitIdenticalToAWholeOne() throws {
+        let dir = setUp()
+        let agent = dir.appendingPathComponent("quick.yaml").path
+        let common = ["train", "--suite", "classic-control", "--task", "CartPole-v1,MountainCarContinuous-v0", "--agent", agent, "--seed", "3"]
+        let whole = try ChorusBinary.run(common + ["--steps", "2048", "--out", dir.appendingPathComponent("whole").path])
+        let first = try ChorusBinary.run(common + ["--steps", "768", "--out", dir.appendingPathComponent("split").path])
+        let rest = try ChorusBinary.run(["train", "--resume", dir.appendingPathComponent("split").path, "--steps", "2048"])
+        #expect(whole.status == 0 && first.status == 0 && rest.status == 0, "\(whole.error)\(first.error)\(rest.error)")
+        let a = try Checkpoint.read(from: dir.appendingPathComponent("whole/checkpoints/latest.safetensors"))
+        let b = try Checkpoint.read(from: dir.appendingPathComponent("split/checkpoints/latest.safetensors"))
+        #expect(a.contents.entries == b.contents.entries, "parameters, optimizer, PopArt, RNG and environment states")
+        let metricsA = try String(contentsOf: dir.appendingPathComponent("whole/metrics.csv"), encoding: .utf8)
+        let metricsB = try String(contentsOf: dir.appendingPathComponent("split/metrics.csv"), encoding: .utf8)
+        func dropSpeed(_ s: String) -> [String] { s.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") } }
+        #expect(dropSpeed(metricsA) == dropSpeed(metricsB))
+        let again = try ChorusBinary.run(common + ["--steps", "768", "--out", dir.appendingPathComponent("split").path])
+        #expect(again.status != 0 && again.error.contains("--resume"), "an existing run is not overwritten")
+    }
+
+    @Test func badPresetsAndFlagsAreClearErrors() throws {
+        let dir = setUp()
+        Fixtures.write("algorithm: ppo\nlearning_rat: 0.1\n", to: "typo.yaml", in: dir)
+        Fixtures.write("algorithm: ppo\ngamma: 1.5\n", to: "range.yaml", in: dir)
+        Fixtures.write("algorithm: [ppo\n", to: "broken.yaml", in: dir)
+        for (file, words) in [("typo.yaml", ["learning_rat", "unknown key"]), ("range.yaml", ["gamma", "out of range"]), ("broken.yaml", ["malformed YAML"])] {
+            let path = dir.appendingPathComponent(file).path
+            let r = try ChorusBinary.run(["train", "--suite", "cartpole", "--agent", path, "--out", dir.appendingPathComponent("x").path])
+            #expect(r.status != 0 && r.error.contains(path), "\(file): \(r.error)")
+            for word in words { #expect(r.error.contains(word), "\(file) mentions \(word)") }
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x").path), "nothing written")
+        }
+        let unknown = try ChorusBinary.run(["train", "--suite", "cartpole", "--agent", "no-such-agent"])
+        #expect(unknown.status != 0 && unknown.error.contains("--agent") && unknown.error.contains("popart-ppo"))
+        let missing = try ChorusBinary.run(["eval", dir.appendingPathComponent("nothing").path])
+        #expect(missing.status != 0 && missing.error.contains("no such run"))
+        Fixtures.write("not a checkpoint", to: "bad.safetensors", in: dir)
+        let corrupt = try ChorusBinary.run(["eval", dir.appendingPathComponent("bad.safetensors").path])
+        #expect(corrupt.status != 0 && corrupt.error.contains("bad.safetensors"))
+    }
+}
