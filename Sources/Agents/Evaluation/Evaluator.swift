@@ -46,7 +46,7 @@ public struct Evaluator {
         let returns = episodes.map(\.totalReward)
         let mean = returns.reduce(0, +) / Double(max(returns.count, 1))
         let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(returns.count, 1))
-        let successes = episodes.filter { $0.goalReached || $0.totalReward >= task.spec.solvedReturn }.count
+        let successes = episodes.filter { $0.succeeded(solvedReturn: task.spec.solvedReturn) }.count
         return TaskEvaluation(name: task.name, env: task.spec.env, episodes: returns.count, meanReturn: mean, stdReturn: variance.squareRoot(),
                               successRate: Double(successes) / Double(max(returns.count, 1)),
                               normalizedScore: TaskEvaluation.normalizedScore(mean, random: randomReturn, solved: task.spec.solvedReturn),

@@ -17,7 +17,7 @@ public struct TaskStatistics: Equatable, Sendable {
         episodes += 1
         returnSum += episode.totalReward
         lengthSum += Double(episode.length)
-        if episode.goalReached || episode.totalReward >= solvedReturn { successes += 1 }
+        if episode.succeeded(solvedReturn: solvedReturn) { successes += 1 }
     }
 
     public var meanReturn: Double { episodes > 0 ? returnSum / Double(episodes) : .nan }

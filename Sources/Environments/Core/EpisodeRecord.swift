@@ -17,4 +17,7 @@ public struct EpisodeRecord: Equatable, Sendable {
         self.truncated = truncated
         self.goalReached = goalReached
     }
+
+    /// A success: the goal was reached, or the return reached `solvedReturn` (for tasks without a goal state).
+    public func succeeded(solvedReturn: Double) -> Bool { goalReached || totalReward >= solvedReturn }
 }

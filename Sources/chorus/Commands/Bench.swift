@@ -12,10 +12,10 @@ struct Bench: ParsableCommand {
     )
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
-        case envs, nn, all
+        case envs, nn, train, all
     }
 
-    @Argument(help: "What to measure: envs, nn or all.")
+    @Argument(help: "What to measure: envs, nn, train or all.")
     var target: Target = .all
 
     @Option(help: "Timed repeats per measurement (the median is reported).")
@@ -23,6 +23,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Seconds per repeat (roughly).")
     var seconds: Double = 0.2
+
+    @Option(help: "Threads stepping environments in `bench train`.")
+    var threads: Int = 2
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -37,6 +40,7 @@ struct Bench: ParsableCommand {
         var sections: [BenchmarkSection] = []
         if target == .envs || target == .all { sections.append(EnvironmentBenchmark.run(timer)) }
         if target == .nn || target == .all { sections.append(NetworkBenchmark.run(timer)) }
+        if target == .train || target == .all { sections.append(try TrainingBenchmark.run(seconds: max(2, seconds * 10), threads: threads)) }
         if json {
             print(BenchmarkSection.json(sections))
         } else {

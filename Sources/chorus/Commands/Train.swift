@@ -28,6 +28,8 @@ struct Train: ParsableCommand {
     var resume: String?
     @Option(help: "Evaluation episodes per task at the end (default from the preset).")
     var evalEpisodes: Int?
+    @Flag(help: "Replace an earlier run in the --out directory.")
+    var overwrite = false
 
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
@@ -48,6 +50,7 @@ struct Train: ParsableCommand {
             var configuration = try AgentConfiguration.load(agent, catalogue: catalogue)
             if let steps { configuration.totalSteps = steps }
             let directory = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-\(configuration.name)-s\(seed)")
+            if overwrite { try Self.removeRun(at: directory) }
             run = try TrainingRun(directory: directory, suite: loaded, suiteReference: suite!, configuration: configuration, seed: seed, threads: threads)
             print("training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps → \(directory.path)")
         }
@@ -63,5 +66,16 @@ struct Train: ParsableCommand {
             let report = try run.evaluate(episodes: evalEpisodes ?? run.trainer.configuration.evaluationEpisodes)
             print(report.table)
         }
+    }
+
+    /// Deletes an earlier run directory, refusing folders that do not look like one.
+    static func removeRun(at directory: URL) throws {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: directory.path) else { return }
+        let contents = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
+        guard contents.isEmpty || contents.contains("config.yaml") || contents.contains("checkpoints") else {
+            throw ChorusError(file: directory.path, problem: "--overwrite refuses to delete a folder that is not a Chorus run")
+        }
+        try fm.removeItem(at: directory)
     }
 }
