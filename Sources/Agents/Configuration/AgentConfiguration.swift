@@ -53,6 +53,8 @@ public struct AgentConfiguration: Equatable, Sendable {
     public var popArtSigmaMax = 1e6
     public var logInterval = 10_000
     public var evaluationEpisodes = 20
+    /// Distral's regularisation and distilled policy π₀; nil for a plain actor-critic.
+    public var distral: DistralConfiguration?
 
     public init() {}
 
@@ -60,7 +62,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
         "estimator", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
         "clip_schedule", "value_clip_range", "normalize_advantages", "entropy_coef", "value_coef", "max_grad_norm",
-        "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes",
+        "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes", "distral",
     ]
     static let networkKeys: Set<String> = ["encoder", "torso", "head", "activation"]
     static let popArtKeys: Set<String> = ["enabled", "beta", "sigma_min", "sigma_max"]
@@ -139,6 +141,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             if let n = p["sigma_max"] { popArtSigmaMax = try n.double(in: 1e-12...1e12) }
             if popArtSigmaMin > popArtSigmaMax { throw node.error("sigma_min is larger than sigma_max") }
         }
+        if let node = f["distral"] { distral = try DistralConfiguration(node) }
         if algorithm == .ppo, let m = f["minibatches"], minibatches > environmentsPerTask * rolloutSteps {
             throw m.error("\(minibatches) minibatches is more than the \(environmentsPerTask * rolloutSteps) samples per task in a rollout")
         }
@@ -185,6 +188,6 @@ public struct AgentConfiguration: Equatable, Sendable {
         log_interval: \(logInterval)
         eval_episodes: \(evaluationEpisodes)
 
-        """
+        """ + (distral.map { $0.yaml + "\n" } ?? "")
     }
 }

@@ -11,20 +11,23 @@ public struct Evaluator {
     public var episodes: Int
     public var seed: UInt64
     public var deterministic: Bool
+    /// Which policy acts: the task policies (default), Distral's π₀, or uniformly random actions.
+    public var choice: PolicyChoice
 
-    public init(episodes: Int, seed: UInt64, deterministic: Bool) {
+    public init(episodes: Int, seed: UInt64, deterministic: Bool, choice: PolicyChoice = .trained) {
         self.episodes = episodes
         self.seed = seed
         self.deterministic = deterministic
+        self.choice = choice
     }
 
     /// Evaluates `tasks`; `policyTask[j]` is task j's index in `policy` (whose tasks it was trained on).
     public func evaluate(suite: String, tasks: [Task], policy: MultiTaskPolicy, popArt: PopArt, policyTask: [Int]) -> EvaluationReport {
         let rows = tasks.enumerated().map { j, task in
-            let trained = run(task: task, index: j) { observations, actions, rng in
+            let random = randomReturns(task: task, index: j)
+            let trained = choice == .random ? randomEpisodes(task: task, index: j) : run(task: task, index: j) { observations, actions, rng in
                 act(policy: policy, task: policyTask[j], observations: observations, actions: &actions, rng: &rng)
             }
-            let random = randomReturns(task: task, index: j)
             return summarize(task: task, episodes: trained, randomReturn: random)
         }
         return EvaluationReport(suite: suite, tasks: rows)
@@ -32,14 +35,19 @@ public struct Evaluator {
 
     /// The mean return of the uniform random policy on task `task`'s evaluation episodes.
     public func randomReturns(task: Task, index j: Int) -> Double {
+        let episodes = randomEpisodes(task: task, index: j)
+        return episodes.map(\.totalReward).reduce(0, +) / Double(max(episodes.count, 1))
+    }
+
+    /// Task j's evaluation episodes under the uniform random policy.
+    func randomEpisodes(task: Task, index j: Int) -> [EpisodeRecord] {
         let space = task.actionSpace
-        let episodes = run(task: task, index: j) { _, actions, rng in
+        return run(task: task, index: j) { _, actions, rng in
             let size = space.flatSize
             actions.withUnsafeMutableBufferPointer { a in
                 for e in 0..<(a.count / size) { space.sample(into: .init(start: a.baseAddress! + e * size, count: size), using: &rng) }
             }
         }
-        return episodes.map(\.totalReward).reduce(0, +) / Double(max(episodes.count, 1))
     }
 
     func summarize(task: Task, episodes: [EpisodeRecord], randomReturn: Double) -> TaskEvaluation {
@@ -76,7 +84,7 @@ public struct Evaluator {
         var inputs = policy.tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
         inputs[i] = Tensor(rows: episodes, columns: head.observationSize, values: observations)
         policy.forward(inputs)
-        let output = policy.policyOutput(i)
+        let output = choice == .distilled ? policy.distilledOutput(i) : policy.actionLogits(i)
         switch head.kind {
         case .categorical:
             let distribution = Categorical(logits: output)

@@ -9,11 +9,20 @@ import Randomness
 /// serves the whole batch and each head runs on its task's rows. With `single-task` every task gets
 /// its own network of the same sizes (parameters prefixed `<task>.`), the independent-learner baseline.
 /// Value heads output one number: the normalised value when PopArt is on, the value otherwise.
+///
+/// A Distral agent also has the distilled policy π₀: a network of the same sizes with its own encoders
+/// and torso (the paper's separate π₀ column, parameters prefixed `distilled.`) and one logits head h per
+/// action space, shared by every task with that space. The task's own policy head is then the column f_i.
 public final class MultiTaskPolicy: ParameterContainer {
     public let tasks: [TaskHead]
     public let networks: [MultiHeadNetwork]
     /// The last layer of each task's value head (what PopArt rescales).
     public let valueLayers: [Linear]
+    /// Distral's settings, when this is a Distral agent.
+    public let distral: DistralConfiguration?
+    /// π₀'s network (one route per task, in task order), when this is a Distral agent.
+    public let distilled: MultiHeadNetwork?
+    private var twoColumnLogits: [Tensor]
 
     public init(tasks specs: [Task], configuration c: AgentConfiguration, seed: UInt64) {
         var rng = RandomGenerator(seed: seed, stream: 0x7E7_0001)
@@ -25,6 +34,26 @@ public final class MultiTaskPolicy: ParameterContainer {
         func encoderKey(_ task: Task) -> String {
             let first = specs.first { $0.observationSpace == task.observationSpace }!
             return "\(first.spec.env)-\(first.observationSpace.size)"
+        }
+        func makeDistilledNetwork() -> MultiHeadNetwork {
+            var encoders: [String: MLP] = [:], heads: [String: MLP] = [:], routes: [MultiHeadNetwork.Route] = []
+            for task in specs {
+                let key = encoderKey(task)
+                if encoders[key] == nil {
+                    encoders[key] = MLP(name: "distilled.encoder.\(key)", sizes: [task.observationSpace.size] + c.encoderSizes,
+                                        activation: activation, activateOutput: true, using: &rng)
+                }
+                let kind = TaskHead.kind(for: task.actionSpace)
+                let head = "policy.\(Self.actionSpaceKey(task.actionSpace))"
+                if heads[head] == nil {
+                    heads[head] = MLP(name: "distilled.\(head)", sizes: [torsoOutput] + c.headSizes + [kind.outputSize],
+                                      activation: activation, activateOutput: false,
+                                      outputInitialization: .orthogonal(gain: 0.01), using: &rng)
+                }
+                routes.append(.init(encoder: key, heads: [head]))
+            }
+            let torso = MLP(name: "distilled.torso", sizes: [encoderOutput] + c.torsoSizes, activation: activation, activateOutput: true, using: &rng)
+            return MultiHeadNetwork(encoders: encoders, torso: torso, heads: heads, routes: routes)
         }
         func makeNetwork(prefix: String, members: [Int]) -> MultiHeadNetwork {
             var encoders: [String: MLP] = [:], heads: [String: MLP] = [:], routes: [MultiHeadNetwork.Route] = []
@@ -68,10 +97,21 @@ public final class MultiTaskPolicy: ParameterContainer {
         self.tasks = heads
         self.networks = networks
         self.valueLayers = heads.map { networks[$0.network].heads["value.\($0.name)"]!.layers.last! }
+        self.distral = c.distral
+        self.distilled = c.distral == nil ? nil : makeDistilledNetwork()
+        self.twoColumnLogits = specs.map { _ in Tensor(rows: 0, columns: 0) }
+    }
+
+    /// The name of π₀'s head for an action space (`discrete-4`, `box-1`).
+    static func actionSpaceKey(_ space: Space) -> String {
+        switch space {
+        case .discrete(let n): return "discrete-\(n)"
+        case .box(let box): return "box-\(box.low.count)"
+        }
     }
 
     public var parameters: [Parameter] {
-        networks.flatMap(\.parameters) + tasks.compactMap(\.logStd)
+        networks.flatMap(\.parameters) + tasks.compactMap(\.logStd) + (distilled?.parameters ?? [])
     }
 
     /// Runs every task's batch (`observations[i]` is task i's `[rows × observation size]`).
@@ -82,16 +122,34 @@ public final class MultiTaskPolicy: ParameterContainer {
         } else {
             for (i, network) in networks.enumerated() { network.forward([observations[i]]) }
         }
+        distilled?.forward(observations)
     }
 
     /// Task i's policy-head output from the last forward pass: logits, or Gaussian means.
     public func policyOutput(_ task: Int) -> Tensor { networks[tasks[task].network].output(route: tasks[task].route, head: 0) }
 
+    /// Task i's action logits (or Gaussian means) from the last forward pass: the policy head's output, or
+    /// for a 2-column Distral agent `α·h + β·f_i` with h = π₀'s logits and f_i the task column.
+    ///
+    /// The task column's head outputs `β·f_i` directly (f_i in logit units). The functions are the same
+    /// as the paper's, but β (50 for the presets) no longer multiplies the column's effective learning
+    /// rate, which otherwise makes the task policies collapse within a few updates.
+    public func actionLogits(_ task: Int) -> Tensor {
+        guard let d = distral, d.columns == 2 else { return policyOutput(task) }
+        Distral.twoColumnLogits(h: distilledOutput(task), f: policyOutput(task), alpha: Float(d.alpha), beta: 1,
+                                into: &twoColumnLogits[task])
+        return twoColumnLogits[task]
+    }
+
+    /// π₀'s logits h for task i's rows of the last forward pass (Distral agents only).
+    public func distilledOutput(_ task: Int) -> Tensor { distilled!.output(route: task, head: 0) }
+
     /// Task i's value-head output (`rows × 1`) from the last forward pass.
     public func valueOutput(_ task: Int) -> Tensor { networks[tasks[task].network].output(route: tasks[task].route, head: 1) }
 
     /// Backpropagates the last forward pass. `fill(task, head, &gradient)` writes ∂L/∂output of the
-    /// task's policy head (head 0) or value head (head 1); parameter gradients accumulate.
+    /// task's policy head (head 0), value head (head 1) or, for Distral agents, π₀'s logits on the task's
+    /// rows (head 2); parameter gradients accumulate.
     public func backward(_ fill: (_ task: Int, _ head: Int, _ gradient: inout Tensor) -> Void) {
         if networks.count == 1 {
             networks[0].backward { route, head, gradient in fill(route, head, &gradient) }
@@ -100,5 +158,6 @@ public final class MultiTaskPolicy: ParameterContainer {
                 network.backward { _, head, gradient in fill(i, head, &gradient) }
             }
         }
+        distilled?.backward { route, _, gradient in fill(route, 2, &gradient) }
     }
 }

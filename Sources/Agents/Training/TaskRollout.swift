@@ -16,6 +16,9 @@ public struct TaskRollout: Sendable {
     public var logProbabilities: [Double]
     public var rewards: [Double]
     public var discounts: [Double]
+    /// Distral's reward regularisation `(α/β)·log π₀(a_t|s_t) − (1/β)·log π_i(a_t|s_t)`, already added to
+    /// `rewards` (0 for other agents).
+    public var regularization: [Double]
     /// Unnormalised `V(s_t)` at acting time.
     public var values: [Double]
     /// Unnormalised `V(s_T)`, one per environment.
@@ -31,6 +34,7 @@ public struct TaskRollout: Sendable {
         logProbabilities = Array(repeating: 0, count: n)
         rewards = Array(repeating: 0, count: n)
         discounts = Array(repeating: 0, count: n)
+        regularization = Array(repeating: 0, count: n)
         values = Array(repeating: 0, count: n)
         bootstrap = Array(repeating: 0, count: environments)
     }

@@ -10,6 +10,9 @@ public struct TaskStatistics: Equatable, Sendable {
     public var valueLoss = 0.0
     public var entropy = 0.0
     public var updates = 0
+    /// Distral: `KL(π_i ‖ π₀)` and π₀'s entropy, summed over updates like the losses.
+    public var distilledKullbackLeibler = 0.0
+    public var distilledEntropy = 0.0
 
     public init() {}
 
@@ -26,15 +29,22 @@ public struct TaskStatistics: Equatable, Sendable {
     public var meanPolicyLoss: Double { updates > 0 ? policyLoss / Double(updates) : .nan }
     public var meanValueLoss: Double { updates > 0 ? valueLoss / Double(updates) : .nan }
     public var meanEntropy: Double { updates > 0 ? entropy / Double(updates) : .nan }
+    public var meanDistilledKullbackLeibler: Double { updates > 0 ? distilledKullbackLeibler / Double(updates) : .nan }
+    public var meanDistilledEntropy: Double { updates > 0 ? distilledEntropy / Double(updates) : .nan }
+
+    /// How many numbers `encoded` holds.
+    public static let encodedCount = 10
 
     /// The numbers, for a checkpoint.
     public var encoded: [Double] {
-        [Double(episodes), returnSum, lengthSum, Double(successes), policyLoss, valueLoss, entropy, Double(updates)]
+        [Double(episodes), returnSum, lengthSum, Double(successes), policyLoss, valueLoss, entropy, Double(updates),
+         distilledKullbackLeibler, distilledEntropy]
     }
 
     public init?(encoded v: [Double]) {
-        guard v.count == 8 else { return nil }
+        guard v.count == Self.encodedCount else { return nil }
         episodes = Int(v[0]); returnSum = v[1]; lengthSum = v[2]; successes = Int(v[3])
         policyLoss = v[4]; valueLoss = v[5]; entropy = v[6]; updates = Int(v[7])
+        distilledKullbackLeibler = v[8]; distilledEntropy = v[9]
     }
 }

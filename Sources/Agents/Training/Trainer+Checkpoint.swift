@@ -44,14 +44,14 @@ extension Trainer {
               let words = c.words("state.rng"), let generator = RandomGenerator(stateWords: words),
               let means = c.doubles("state.popart.mean"), means.count == tasks.count,
               let moments = c.doubles("state.popart.second_moment"), moments.count == tasks.count,
-              let stats = c.doubles("state.statistics"), stats.count == 8 * tasks.count else {
+              let stats = c.doubles("state.statistics"), stats.count == TaskStatistics.encodedCount * tasks.count else {
             throw CheckpointError(problem: "the checkpoint has no training state to resume from")
         }
         environmentSteps = Int(progress[0])
         updates = Int(progress[1])
         rng = generator
         popArt.restore(means: means, secondMoments: moments)
-        statistics = tasks.indices.map { TaskStatistics(encoded: Array(stats[(8 * $0)..<(8 * $0 + 8)]))! }
+        statistics = tasks.indices.map { TaskStatistics(encoded: Array(stats[(TaskStatistics.encodedCount * $0)..<(TaskStatistics.encodedCount * ($0 + 1))]))! }
         for (i, batch) in batches.enumerated() {
             guard let values = c.doubles("state.env.\(i).values"), let words = c.words("state.env.\(i).words") else {
                 throw CheckpointError(problem: "the checkpoint has no environment state for task '\(tasks[i].name)'")

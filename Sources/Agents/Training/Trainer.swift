@@ -31,9 +31,13 @@ public final class Trainer {
     private var distributions: [Categorical]
     private var policyGradients: [Tensor]
     private var valueGradients: [Tensor]
+    private var distilledDistributions: [Categorical]
+    private var distilledGradients: [Tensor]
 
     public init(tasks: [Task], configuration: AgentConfiguration, seed: UInt64, threads: Int = 1) {
         precondition(!tasks.isEmpty)
+        precondition(configuration.distral == nil || tasks.allSatisfy { if case .discrete = $0.actionSpace { true } else { false } },
+                     "Distral needs discrete actions (DistralConfiguration.validate rejects other suites)")
         self.tasks = tasks
         self.configuration = configuration
         self.seed = seed
@@ -55,6 +59,8 @@ public final class Trainer {
         distributions = policy.tasks.map { _ in Categorical(logits: Tensor(rows: 1, columns: 1)) }
         policyGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
         valueGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
+        distilledDistributions = distributions
+        distilledGradients = valueGradients
     }
 
     /// The last rollout (for tests and diagnostics).
@@ -88,7 +94,7 @@ public final class Trainer {
             for i in tasks.indices {
                 let batch = batches[i], scale = tasks[i].spec.rewardScale
                 for b in 0..<n {
-                    rollouts[i].rewards[t * n + b] = batch.rewards[b] * scale
+                    rollouts[i].rewards[t * n + b] = batch.rewards[b] * scale + rollouts[i].regularization[t * n + b]
                     rollouts[i].discounts[t * n + b] = batch.terminated[b] || batch.truncated[b] ? 0 : gamma
                     if batch.truncated[b] && !batch.terminated[b] { anyTruncated = true }
                 }
@@ -129,12 +135,20 @@ public final class Trainer {
         for b in 0..<n { rollouts[i].values[row + b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
         switch head.kind {
         case .categorical:
-            distributions[i].update(logits: policy.policyOutput(i))
+            distributions[i].update(logits: policy.actionLogits(i))
+            let distral = policy.distral.flatMap { $0.isRegularized ? $0 : nil }
+            if distral != nil { distilledDistributions[i].update(logits: policy.distilledOutput(i)) }
             for b in 0..<n {
                 let a = distributions[i].sample(row: b, using: &rng)
+                let logProbability = Double(distributions[i].logProbability(row: b, action: a))
                 rollouts[i].actions[row + b] = Float(a)
-                rollouts[i].logProbabilities[row + b] = Double(distributions[i].logProbability(row: b, action: a))
+                rollouts[i].logProbabilities[row + b] = logProbability
                 stepActions[i][b] = Float(a)
+                if let distral {
+                    rollouts[i].regularization[row + b] = Distral.rewardRegularization(
+                        logTask: logProbability, logDistilled: Double(distilledDistributions[i].logProbability(row: b, action: a)),
+                        alpha: distral.alpha, beta: distral.distralBeta)
+                }
             }
         case .gaussian(let low, let high):
             let gaussian = DiagonalGaussian(mean: policy.policyOutput(i), logStd: head.logStd!.value.storage)
@@ -232,10 +246,19 @@ public final class Trainer {
                     statistics[i].valueLoss += losses.value
                     statistics[i].entropy += losses.entropy
                     statistics[i].updates += 1
+                    if policy.distral != nil {
+                        let distral = distralGradients(task: i, rows: rows[i])
+                        guard distral.loss.isFinite else {
+                            throw TrainingError("non-finite distillation loss in task '\(tasks[i].name)' at step \(environmentSteps)")
+                        }
+                        statistics[i].distilledKullbackLeibler += distral.kullbackLeibler
+                        statistics[i].distilledEntropy += distral.distilledEntropy
+                    }
                 }
-                let policyGradients = policyGradients, valueGradients = valueGradients
+                let policyGradients = policyGradients, valueGradients = valueGradients, distilledGradients = distilledGradients
                 policy.backward { task, head, gradient in
-                    gradient.copyRows(0..<gradient.rows, of: head == 0 ? policyGradients[task] : valueGradients[task])
+                    let source = head == 0 ? policyGradients[task] : head == 1 ? valueGradients[task] : distilledGradients[task]
+                    gradient.copyRows(0..<gradient.rows, of: source)
                 }
                 let norm = GradientClipping.clip(policy.parameters, maxNorm: c.maxGradientNorm > 0 ? c.maxGradientNorm : .infinity)
                 guard norm.isFinite else { throw TrainingError("non-finite gradient norm at step \(environmentSteps)") }
@@ -254,7 +277,7 @@ public final class Trainer {
         let c = configuration
         let m = rows.count
         let scale = 1 / Float(m)
-        let outputs = policy.policyOutput(i), values = policy.valueOutput(i)
+        let outputs = policy.actionLogits(i), values = policy.valueOutput(i)
         policyGradients[i].reshape(rows: m, columns: outputs.columns)
         policyGradients[i].fill(0)
         valueGradients[i].reshape(rows: m, columns: 1)
@@ -323,6 +346,44 @@ public final class Trainer {
             valueGradients[i][k, 0] = Float(valueCoefficient * error) * scale
         }
         return (policyLoss / Double(m), valueLoss / Double(m), entropy / Double(m))
+    }
+
+    /// Distral's gradient on π₀'s logits h for task i's minibatch (after `lossGradients` filled ∂L/∂z for
+    /// the task's acting logits z), returning the distillation loss, `KL(π_i ‖ π₀)` and `H(π₀)` (row means).
+    ///
+    /// - 2 columns, `z = α·h + β·f_i` with the column's head giving `β·f_i`: the actor-critic gradient
+    ///   reaches h as `∂L/∂h = α·∂L/∂z` (and the column as `∂L/∂z`); 1 column: `z = f_i`, and h gets no
+    ///   actor-critic gradient.
+    /// - Regularised agents add the distillation term (see `Distral`), weighted `(α/β)·distill_coef`
+    ///   and averaged over the rows.
+    private func distralGradients(task i: Int, rows: [Int]) -> (loss: Double, kullbackLeibler: Double, distilledEntropy: Double) {
+        let d = policy.distral!
+        let m = rows.count
+        distilledDistributions[i].update(logits: policy.distilledOutput(i))
+        let distilled = distilledDistributions[i], taskPolicy = distributions[i]
+        distilledGradients[i].reshape(rows: m, columns: distilled.actionCount)
+        distilledGradients[i].fill(0)
+        if d.columns == 2 {
+            let alpha = Float(d.alpha)
+            distilledGradients[i].storage.withUnsafeMutableBufferPointer { gh in
+                policyGradients[i].storage.withUnsafeBufferPointer { gz in
+                    for k in 0..<gz.count { gh[k] = alpha * gz[k] }
+                }
+            }
+        }
+        let weight = d.isRegularized ? d.alpha / d.distralBeta * d.distillationCoefficient : 0
+        let scale = Float(weight) / Float(m)
+        var loss = 0.0, kl = 0.0, entropy = 0.0
+        for (k, j) in rows.enumerated() {
+            let action = Int(rollouts[i].actions[j])
+            kl += Double(taskPolicy.kullbackLeibler(to: distilled, row: k))
+            entropy += Double(distilled.entropy(row: k))
+            guard weight > 0 else { continue }
+            loss += weight * Distral.distillationLoss(distilled: distilled, task: taskPolicy, row: k, action: action, method: d.distillation)
+            Distral.addDistillationGradient(distilled: distilled, task: taskPolicy, row: k, action: action, method: d.distillation,
+                                            scale: scale, into: &distilledGradients[i])
+        }
+        return (loss / Double(m), kl / Double(m), entropy / Double(m))
     }
 
     private func gather(task i: Int, rows: [Int]) {

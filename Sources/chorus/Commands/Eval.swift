@@ -4,6 +4,8 @@ import Environments
 import Foundation
 import NeuralNetworks
 
+extension PolicyChoice: ExpressibleByArgument {}
+
 /// `chorus eval`: headless evaluation of a run or checkpoint on a suite.
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +23,8 @@ struct Eval: ParsableCommand {
     var seed: UInt64 = 12345
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
+    @Option(help: "Which policy acts: trained (the task policies), distilled (Distral's shared π₀) or random.")
+    var policy: PolicyChoice = .trained
     @Flag(help: "Take the most likely action (the mean for Gaussian policies) instead of sampling.")
     var deterministic = false
 
@@ -33,7 +37,10 @@ struct Eval: ParsableCommand {
         let loaded = try LoadedPolicy(source, catalogue: catalogue)
         let target = try suite.map { try catalogue.loadSuite($0) } ?? loaded.suite
         let mapping = try loaded.policyTasks(for: target)
-        let evaluator = Evaluator(episodes: episodes, seed: seed, deterministic: deterministic)
+        if policy == .distilled && loaded.policy.distilled == nil {
+            throw ChorusError(file: loaded.file, problem: "has no distilled policy (agent '\(loaded.configuration.name)' is not a Distral agent); use --policy trained")
+        }
+        let evaluator = Evaluator(episodes: episodes, seed: seed, deterministic: deterministic, choice: policy)
         let report = evaluator.evaluate(suite: target.name, tasks: target.tasks, policy: loaded.policy, popArt: loaded.popArt, policyTask: mapping)
         print(report.table)
         if let json {
