@@ -101,4 +101,32 @@ import Testing
         let corrupt = try ChorusBinary.run(["eval", dir.appendingPathComponent("bad.safetensors").path])
         #expect(corrupt.status != 0 && corrupt.error.contains("bad.safetensors"))
     }
+
+    @Test func distralRunsEvaluateTheTaskOrTheDistilledPolicy() throws {
+        let dir = setUp()
+        Fixtures.write(Self.quickAgent + "\narchitecture: single-task\nentropy_coef: 0\ndistral: {columns: 2, c_kl: 0.001, c_ent: 0.001}\n",
+                       to: "distral.yaml", in: dir)
+        let agent = dir.appendingPathComponent("distral.yaml").path
+        let run = dir.appendingPathComponent("distral")
+        let train = try ChorusBinary.run(["train", "--suite", "gridworld-goals", "--task", "maze-north-west,maze-south-east",
+                                          "--agent", agent, "--steps", "512", "--out", run.path])
+        #expect(train.status == 0, "\(train.error)")
+        let metrics = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(metrics[0].contains("kl_distilled,entropy_distilled"))
+        let columns = metrics[1].split(separator: ",", omittingEmptySubsequences: false)
+        let klColumn = metrics[0].split(separator: ",").firstIndex(of: "kl_distilled")!
+        #expect(Double(columns[klColumn]).map { $0 >= 0 } == true, "KL(π_i ‖ π₀) is logged")
+        for choice in ["trained", "distilled", "random"] {
+            let eval = try ChorusBinary.run(["eval", run.path, "--episodes", "3", "--policy", choice])
+            #expect(eval.status == 0 && eval.output.contains("maze-south-east"), "\(choice): \(eval.error)")
+        }
+        // A plain actor-critic run has no π₀; box actions are refused before anything is written.
+        let plain = dir.appendingPathComponent("plain")
+        _ = try ChorusBinary.run(["train", "--suite", "cartpole", "--agent", dir.appendingPathComponent("quick.yaml").path, "--steps", "256", "--out", plain.path])
+        let noDistilled = try ChorusBinary.run(["eval", plain.path, "--policy", "distilled"])
+        #expect(noDistilled.status != 0 && noDistilled.error.contains("no distilled policy"), "\(noDistilled.error)")
+        let box = try ChorusBinary.run(["train", "--suite", "pendulum", "--agent", agent, "--out", dir.appendingPathComponent("box").path])
+        #expect(box.status != 0 && box.error.contains("discrete actions") && box.error.contains("Pendulum-v1"), "\(box.error)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("box").path), "nothing written")
+    }
 }

@@ -18,7 +18,7 @@ public final class TrainingRun {
     /// Each task's latest normalised training score (0 until its first episode), for choosing the best checkpoint.
     private var lastScores: [Double] = []
 
-    public static let metricsHeader = "step,task,episodes,return_mean,episode_length,success_rate,policy_loss,value_loss,entropy,popart_mu,popart_sigma,steps_per_second,kl_distilled,entropy_distilled"
+    public static let metricsHeader = "step,task,episodes,return_mean,episode_length,success_rate,policy_loss,value_loss,entropy,kl_distilled,entropy_distilled,popart_mu,popart_sigma,steps_per_second"
 
     public var latestCheckpoint: URL { directory.appendingPathComponent("checkpoints/latest.safetensors") }
     public var bestCheckpoint: URL { directory.appendingPathComponent("checkpoints/best.safetensors") }
@@ -142,8 +142,8 @@ public final class TrainingRun {
             func f(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "" }
             metricsRows.append([String(trainer.environmentSteps), task.name, String(s.episodes), f(s.meanReturn), f(s.meanLength),
                                 f(s.successRate), f(s.meanPolicyLoss), f(s.meanValueLoss), f(s.meanEntropy),
-                                f(trainer.popArt.mean(i)), f(trainer.popArt.sigma(i)), String(format: "%.0f", stepsPerSecond),
-                                f(s.meanDistilledKullbackLeibler), f(s.meanDistilledEntropy)].joined(separator: ","))
+                                f(s.meanDistilledKullbackLeibler), f(s.meanDistilledEntropy),
+                                f(trainer.popArt.mean(i)), f(trainer.popArt.sigma(i)), String(format: "%.0f", stepsPerSecond)].joined(separator: ","))
             parts.append(s.episodes > 0 ? String(format: "%@ %.1f", task.name, s.meanReturn) : "\(task.name) –")
             if lastScores.count != suite.tasks.count { lastScores = Array(repeating: 0, count: suite.tasks.count) }
             if s.episodes > 0 {
