@@ -7,7 +7,8 @@ import PackageDescription
 ///   Randomness      seeded random streams owned by a run (below every layer)
 ///   Environments    the Environment protocol, built-in envs, vectorised batches, suites, scenes
 ///   NeuralNetworks  tensors, layers with backward passes, optimizers, BLAS, safetensors
-///   Agents          the multi-task policy, estimators, PopArt, the trainer and the evaluator
+///   Agents          the multi-task policy, estimators, PopArt, Distral, the trainer and the evaluator
+///   Viewer          `chorus watch`: scenes drawn with SDL2 (trait SDL), GIF/PNG recording, the ASCII view
 ///   chorus          the command-line interface: argument parsing and wiring only
 let package = Package(
     name: "Chorus",
@@ -16,7 +17,7 @@ let package = Package(
         .executable(name: "chorus", targets: ["chorus"]),
     ],
     traits: [
-        .trait(name: "SDL", description: "The SDL2 episode viewer for `chorus watch` (needs libsdl2-dev, libsdl2-ttf-dev)"),
+        .trait(name: "SDL", description: "The SDL2 episode viewer for `chorus watch` (needs libsdl2-dev, libsdl2-ttf-dev, libsdl2-image-dev, libgif-dev)"),
         .default(enabledTraits: ["SDL"]),
     ],
     dependencies: [
@@ -26,6 +27,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
+        .systemLibrary(name: "CSDL2TTF", pkgConfig: "SDL2_ttf", providers: [.apt(["libsdl2-ttf-dev"])]),
+        .systemLibrary(name: "CSDL2Image", pkgConfig: "SDL2_image", providers: [.apt(["libsdl2-image-dev"])]),
+        .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
 
         .target(name: "Randomness"),
         .target(name: "Environments", dependencies: [
@@ -34,13 +38,24 @@ let package = Package(
         ]),
         .target(name: "NeuralNetworks", dependencies: ["Randomness", "CBLAS"]),
         .target(name: "Agents", dependencies: ["Randomness", "Environments", "NeuralNetworks"]),
-        .executableTarget(name: "chorus", dependencies: [
+        .target(name: "Viewer", dependencies: [
             "Randomness", "Environments", "NeuralNetworks", "Agents",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
+            .target(name: "CSDL2TTF", condition: .when(traits: ["SDL"])),
+            .target(name: "CSDL2Image", condition: .when(traits: ["SDL"])),
+            .target(name: "CGIF", condition: .when(traits: ["SDL"])),
+        ]),
+        .executableTarget(name: "chorus", dependencies: [
+            "Randomness", "Environments", "NeuralNetworks", "Agents", "Viewer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .target(name: "TestSupport", dependencies: ["Randomness", "Environments", "NeuralNetworks", "Agents"], path: "Tests/TestSupport"),
+        .testTarget(name: "ViewerTests", dependencies: [
+            "Viewer", "TestSupport",
+            .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
+            .target(name: "CGIF", condition: .when(traits: ["SDL"])),
+        ]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),

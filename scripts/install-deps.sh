@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what Chorus needs on Debian/Ubuntu: OpenBLAS (matrix products), SDL2 and SDL2_ttf with a
+# Installs what Chorus needs on Debian/Ubuntu: OpenBLAS (matrix products), SDL2, SDL2_ttf, SDL2_image and giflib with a
 # DejaVu font (the `watch` viewer), and for the test suite Python's safetensors and numpy (checkpoint
 # interoperability). Safe to run again.
 set -euo pipefail
-packages=(pkg-config libopenblas-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core python3 python3-pip)
+packages=(pkg-config libopenblas-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libgif-dev fonts-dejavu-core xvfb python3 python3-pip)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 missing=()

@@ -130,3 +130,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("box").path), "nothing written")
     }
 }
+
+/// End-to-end: `chorus watch` recording headlessly, the ASCII view, and a missing display.
+@Suite struct WatchCommandTests {
+    @Test func headlessRecordingAsciiAndNoDisplay() throws {
+        let dir = Fixtures.temporaryDirectory("watch")
+        let gif = dir.appendingPathComponent("cart.gif").path
+        let record = try ChorusBinary.run(["watch", "--policy", "random", "--suite", "cartpole", "--episodes", "1", "--headless", "--record", gif])
+        #expect(record.status == 0 && record.output.contains("recorded"), "\(record.error)")
+        let size = (try? FileManager.default.attributesOfItem(atPath: gif)[.size] as? Int) ?? 0
+        #expect(size > 1000, "a GIF was written")
+        let ascii = try ChorusBinary.run(["watch", "--policy", "random", "--suite", "gridworld-goals", "--task", "maze-north-east", "--episodes", "1", "--ascii"])
+        #expect(ascii.status == 0 && ascii.output.contains("#########") && ascii.output.contains("maze-north-east"))
+        let noDisplay = try ChorusBinary.run(["watch", "--policy", "random", "--suite", "cartpole"],
+                                             environment: ["DISPLAY": "", "WAYLAND_DISPLAY": "", "SDL_VIDEODRIVER": ""])
+        #expect(noDisplay.status != 0 && noDisplay.error.contains("--headless --record"), "\(noDisplay.error)")
+    }
+}

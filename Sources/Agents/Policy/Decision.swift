@@ -1,0 +1,58 @@
+import Foundation
+import Environments
+import NeuralNetworks
+import Randomness
+
+/// One action chosen for one observation, with what the policy thought: for the viewer's HUD.
+public struct Decision: Sendable {
+    /// The action to step with (an index, or the clipped Gaussian sample / mean).
+    public var action: [Float]
+    /// Categorical policies: every action's probability; empty otherwise.
+    public var probabilities: [Float] = []
+    /// Gaussian policies: the mean and standard deviation per dimension; empty otherwise.
+    public var mean: [Float] = []
+    public var standardDeviation: [Float] = []
+    /// The value estimate `V(s)` (unnormalised), nil for random and distilled policies.
+    public var value: Double?
+
+    public init(action: [Float]) { self.action = action }
+
+    /// A uniformly random action, with uniform probabilities for discrete spaces.
+    public static func random(actionSpace: Space, using rng: inout RandomGenerator) -> Decision {
+        var action = [Float](repeating: 0, count: actionSpace.flatSize)
+        action.withUnsafeMutableBufferPointer { actionSpace.sample(into: $0, using: &rng) }
+        var decision = Decision(action: action)
+        if case .discrete(let n) = actionSpace { decision.probabilities = Array(repeating: 1 / Float(n), count: n) }
+        return decision
+    }
+}
+
+extension MultiTaskPolicy {
+    /// Chooses task i's action for one observation with `choice` (uniform random needs no forward pass).
+    public func decide(task i: Int, observation: [Float], actionSpace: Space, choice: PolicyChoice, deterministic: Bool,
+                       popArt: PopArt, using rng: inout RandomGenerator) -> Decision {
+        if choice == .random { return Decision.random(actionSpace: actionSpace, using: &rng) }
+        var inputs = tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
+        inputs[i] = Tensor(rows: 1, columns: tasks[i].observationSize, values: observation)
+        forward(inputs)
+        let output = choice == .distilled ? distilledOutput(i) : actionLogits(i)
+        var decision: Decision
+        switch tasks[i].kind {
+        case .categorical:
+            let distribution = Categorical(logits: output)
+            let a = deterministic ? distribution.mode(row: 0) : distribution.sample(row: 0, using: &rng)
+            decision = Decision(action: [Float(a)])
+            decision.probabilities = (0..<distribution.actionCount).map { distribution.probability(row: 0, action: $0) }
+        case .gaussian(let low, let high):
+            let logStd = tasks[i].logStd!.value.storage
+            let gaussian = DiagonalGaussian(mean: output, logStd: logStd)
+            var sample = (0..<low.count).map { output[0, $0] }
+            if !deterministic { sample.withUnsafeMutableBufferPointer { gaussian.sample(row: 0, into: $0.baseAddress!, using: &rng) } }
+            decision = Decision(action: (0..<low.count).map { min(max(sample[$0], low[$0]), high[$0]) })
+            decision.mean = (0..<low.count).map { output[0, $0] }
+            decision.standardDeviation = logStd.map { expf($0) }
+        }
+        if choice == .trained { decision.value = popArt.unnormalize(Double(valueOutput(i)[0, 0]), task: i) }
+        return decision
+    }
+}

@@ -1,0 +1,153 @@
+#if SDL
+import CSDL2
+import Agents
+import CSDL2Image
+import Environments
+import Foundation
+
+/// The `chorus watch` loop: drain events, act, step, draw the scene and the HUD, record, pace.
+///
+/// Keys: space pause, → one step while paused, `n` next task, `r` restart the episode, `+`/`−` speed,
+/// `q`/Esc quit; with `--manual` the arrow keys act instead (one step per key press). The event queue
+/// is drained every frame, also while paused, so the window never freezes.
+public final class WatchSession {
+    public let target: WatchTarget
+    public let canvas: Canvas
+    public private(set) var paused = false
+    public private(set) var speed = 1.0
+    public private(set) var quit = false
+    private var stepOnce = false
+    private var pendingManual: [Float]?
+    private var gif: GIFRecorder?
+    private var pngFolder: URL?
+    public private(set) var recordedFrames = 0
+
+    public init(target: WatchTarget) throws(ChorusError) {
+        self.target = target
+        let o = target.options
+        canvas = try Canvas(width: o.width, height: o.height, title: "chorus watch — \(target.task.name)", headless: o.headless)
+        if let path = o.recordPath {
+            let url = URL(fileURLWithPath: path)
+            if url.pathExtension.lowercased() == "gif" {
+                gif = try GIFRecorder(url: url, width: o.width, height: o.height, framesPerSecond: o.framesPerSecond)
+            } else {
+                do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+                    throw ChorusError(file: path, problem: "cannot create the frames folder: \(error.localizedDescription)")
+                }
+                pngFolder = url
+            }
+        }
+    }
+
+    /// Plays until every task has shown its episodes, or the user quits.
+    public func run() throws(ChorusError) {
+        let headless = target.options.headless
+        while !quit && !target.isFinished {
+            let start = SDL_GetTicks64()
+            handleEvents()
+            if quit { break }
+            if target.options.manual {
+                if let action = pendingManual { target.advance(with: Decision(action: action)) }
+                pendingManual = nil
+            } else if !paused || stepOnce {
+                target.advance(with: target.decide())
+                stepOnce = false
+            }
+            try drawFrame()
+            if !headless {
+                canvas.present()
+                let budget = 1000 / (target.options.framesPerSecond * speed)
+                let spent = Double(SDL_GetTicks64() - start)
+                if spent < budget { SDL_Delay(UInt32(budget - spent)) }
+            }
+            if headless && target.options.manual { break }  // nothing can press keys offscreen
+        }
+        try gif?.close()
+    }
+
+    /// Applies every queued event.
+    public func handleEvents() {
+        var event = SDL_Event()
+        while SDL_PollEvent(&event) != 0 {
+            if event.type == SDL_QUIT.rawValue { quit = true }
+            guard event.type == SDL_KEYDOWN.rawValue else { continue }
+            let key = event.key.keysym.sym
+            if target.options.manual, let arrow = Self.arrow(for: key) {
+                pendingManual = target.manualAction(arrow)
+                continue
+            }
+            switch key {
+            case Int32(SDLK_SPACE.rawValue): paused.toggle()
+            case Int32(SDLK_RIGHT.rawValue): if paused { stepOnce = true }
+            case Int32(SDLK_n.rawValue): target.nextTask()
+            case Int32(SDLK_r.rawValue): target.restartEpisode()
+            case Int32(SDLK_PLUS.rawValue), Int32(SDLK_EQUALS.rawValue), Int32(SDLK_KP_PLUS.rawValue): speed = min(speed * 2, 64)
+            case Int32(SDLK_MINUS.rawValue), Int32(SDLK_KP_MINUS.rawValue): speed = max(speed / 2, 1.0 / 16)
+            case Int32(SDLK_q.rawValue), Int32(SDLK_ESCAPE.rawValue): quit = true
+            default: break
+            }
+        }
+    }
+
+    static func arrow(for key: SDL_Keycode) -> Arrow? {
+        switch key {
+        case Int32(SDLK_UP.rawValue): return .up
+        case Int32(SDLK_DOWN.rawValue): return .down
+        case Int32(SDLK_LEFT.rawValue): return .left
+        case Int32(SDLK_RIGHT.rawValue): return .right
+        default: return nil
+        }
+    }
+
+    /// Draws the scene and the HUD, and records the frame.
+    public func drawFrame() throws(ChorusError) {
+        let (w, h) = canvas.size
+        canvas.clear(Color(30, 30, 30))
+        SceneRenderer.draw(target.scene, renderer: canvas.renderer, viewport: SDL_Rect(x: 0, y: 0, w: Int32(w), h: Int32(h)))
+        drawHeadsUpDisplay()
+        guard gif != nil || pngFolder != nil else { return }
+        let pixels = canvas.pixels()
+        if let gif, w == gif.width, h == gif.height { try gif.add(rgba: pixels) }
+        if let pngFolder { try savePNG(pixels, width: w, height: h, in: pngFolder) }
+        recordedFrames += 1
+    }
+
+    /// Task, episode, step, return, last action, action probabilities (or mean ± std) as bars, value.
+    func drawHeadsUpDisplay() {
+        guard canvas.hasFont else { return }
+        let t = target
+        var lines = ["\(t.task.name)   episode \(t.episode)/\(t.options.episodes)   step \(t.step)",
+                     String(format: "return %.2f", t.episodeReturn)]
+        if let d = t.lastDecision {
+            lines.append("action " + d.action.map { String(format: "%g", $0) }.joined(separator: ", "))
+            if let v = d.value { lines.append(String(format: "value %.2f", v)) }
+            for (k, m) in d.mean.enumerated() { lines.append(String(format: "mean %.2f  std %.2f", m, d.standardDeviation[k])) }
+        }
+        if paused { lines.append("paused (space: resume, →: step)") }
+        if speed != 1 { lines.append(String(format: "speed ×%g", speed)) }
+        let bars = t.lastDecision?.probabilities ?? []
+        canvas.fill(x: 4, y: 4, width: 250, height: 18 * lines.count + 10 * bars.count + 8, color: Color(0, 0, 0, 150))
+        var y = 8
+        for line in lines { y += canvas.text(line, x: 10, y: y) + 2 }
+        for (k, p) in bars.enumerated() {
+            canvas.fill(x: 10, y: y + 2, width: max(1, Int(Float(200) * p)), height: 6,
+                        color: k == Int(t.lastDecision?.action.first ?? -1) ? Color(240, 200, 40) : Color(120, 170, 240))
+            y += 10
+        }
+    }
+
+    private func savePNG(_ pixels: [UInt8], width: Int, height: Int, in folder: URL) throws(ChorusError) {
+        let url = folder.appendingPathComponent(String(format: "frame-%05d.png", recordedFrames + 1))
+        var copy = pixels
+        let ok = copy.withUnsafeMutableBytes { bytes -> Bool in
+            guard let surface = SDL_CreateRGBSurfaceWithFormatFrom(bytes.baseAddress, Int32(width), Int32(height), 32, Int32(width * 4),
+                                                                   SDL_PIXELFORMAT_RGBA32.rawValue) else { return false }
+            defer { SDL_FreeSurface(surface) }
+            let temporary = url.path + ".partial"
+            guard IMG_SavePNG(surface, temporary) == 0 else { return false }
+            return rename(temporary, url.path) == 0
+        }
+        guard ok else { throw ChorusError(file: url.path, problem: "cannot write the PNG frame: \(String(cString: SDL_GetError()))") }
+    }
+}
+#endif

@@ -1,0 +1,145 @@
+import Agents
+import Environments
+import Foundation
+import TestSupport
+import Testing
+@testable import Viewer
+#if SDL
+import CGIF
+import CSDL2
+#endif
+
+/// The viewer: the ASCII view, offscreen rendering, GIF recording and keyboard handling.
+@Suite(.serialized) struct ViewerTests {
+    static func randomTarget(_ suite: String, task: String? = nil, episodes: Int = 1, record: String? = nil) throws -> WatchTarget {
+        var s = try Catalogue.repository.loadSuite(suite)
+        if let task { s = try s.selecting([task]) }
+        var o = WatchOptions()
+        o.choice = .random
+        o.episodes = episodes
+        o.headless = true
+        o.recordPath = record
+        o.width = 320
+        o.height = 240
+        return WatchTarget(tasks: s.tasks, loaded: nil, policyTask: [], options: o)
+    }
+
+    @Test func asciiViewShowsTheMaze() throws {
+        let target = try Self.randomTarget("gridworld-goals", task: "maze-south-east")
+        let grid = try #require(AsciiView.grid(of: target.scene))
+        let rows = grid.split(separator: "\n")
+        #expect(rows.count == 9 && rows.allSatisfy { $0.count == 9 })
+        #expect(grid.filter { $0 == "@" }.count == 1 && grid.filter { $0 == "G" }.count == 1)
+        #expect(rows[0].allSatisfy { $0 == "#" }, "the outer wall")
+        #expect(rows[7].dropFirst(7).first == "G", "the south-east goal at column 7, row 7")
+        let cart = try Self.randomTarget("cartpole")
+        #expect(AsciiView.grid(of: cart.scene) == nil && cart.summary.contains("CartPole-v1"))
+    }
+
+    @Test func manualArrowsMapToEachTasksActions() throws {
+        let grid = try Self.randomTarget("gridworld-goals")
+        #expect([Arrow.up, .down, .left, .right].map { grid.manualAction($0) } == [[0], [1], [2], [3]])
+        let cart = try Self.randomTarget("cartpole")
+        #expect(cart.manualAction(.left) == [0] && cart.manualAction(.right) == [1] && cart.manualAction(.down) == nil)
+        let pendulum = try Self.randomTarget("pendulum")
+        #expect(pendulum.manualAction(.left) == [-2] && pendulum.manualAction(.right) == [2])
+    }
+
+    #if SDL
+    func pixel(_ pixels: [UInt8], width: Int, x: Int, y: Int) -> Color {
+        let k = 4 * (y * width + x)
+        return Color(pixels[k], pixels[k + 1], pixels[k + 2], pixels[k + 3])
+    }
+
+    static let viewport = SDL_Rect(x: 0, y: 0, w: 320, h: 240)
+
+    /// The colour drawn at a world point of `scene` (rendered alone into a fresh offscreen canvas).
+    func colour(at point: Scene.Point, of scene: Scene, in session: WatchSession) -> Color {
+        SceneRenderer.draw(scene, renderer: session.canvas.renderer, viewport: Self.viewport)
+        let p = SceneRenderer.project(point, scene: scene, viewport: Self.viewport)
+        return pixel(session.canvas.pixels(), width: 320, x: Int(p.x), y: Int(p.y))
+    }
+
+    @Test func gridworldCellsHaveTheirColours() throws {
+        let session = try WatchSession(target: Self.randomTarget("gridworld-goals", task: "maze-south-east"))
+        let scene = session.target.scene
+        guard case .circle(let agent, _, let agentColour) = scene.shapes.last else { Issue.record("no agent circle"); return }
+        #expect(agentColour == Gridworld.colors[.agent]!)
+        #expect(colour(at: agent, of: scene, in: session) == agentColour, "the agent's cell")
+        #expect(colour(at: .init(7.5, 7.5), of: scene, in: session) == Gridworld.colors[.goal]!, "the south-east goal")
+        #expect(colour(at: .init(0.5, 0.5), of: scene, in: session) == Gridworld.colors[.wall]!, "the corner wall")
+        #expect(colour(at: .init(1.5, 1.5), of: scene, in: session) == scene.background, "open floor")
+    }
+
+    @Test func everyCatalogueTaskDrawsItsFirstFrame() throws {
+        for suite in ["classic-control", "gridworld-mix", "gridworld-goals"] {
+            let target = try Self.randomTarget(suite)
+            let session = try WatchSession(target: target)
+            for _ in target.tasks {
+                try session.drawFrame()
+                let pixels = session.canvas.pixels()
+                var colours = Set<Color>()
+                for k in stride(from: 0, to: pixels.count, by: 4 * 7) { colours.insert(Color(pixels[k], pixels[k + 1], pixels[k + 2], pixels[k + 3])) }
+                #expect(colours.count >= 3, "\(target.task.name): a drawn scene, not one flat colour")
+                target.nextTask()
+            }
+        }
+    }
+
+    @Test func cartPolePoleIsDrawnAlongItsStateAngle() throws {
+        // Step CartPole until the pole leans visibly, then check pixels along the pole's own direction.
+        let target = try Self.randomTarget("cartpole", episodes: 1)
+        let session = try WatchSession(target: target)
+        for _ in 0..<6 { target.advance(with: Decision(action: [1])) }
+        let scene = target.scene
+        let poles = scene.shapes.compactMap { shape -> (Scene.Point, Scene.Point, Color)? in
+            if case .line(let from, let to, let width, let c) = shape, width > 0.05 { return (from, to, c) }
+            if case .polygon(let points, let c) = shape, points.count == 4 {
+                return (Scene.Point((points[0].x + points[1].x) / 2, (points[0].y + points[1].y) / 2),
+                        Scene.Point((points[2].x + points[3].x) / 2, (points[2].y + points[3].y) / 2), c)
+            }
+            return nil
+        }
+        let (from, to, poleColour) = try #require(poles.first)
+        #expect(abs(to.x - from.x) > 0.01, "the pole leans after pushing right")
+        let along = Scene.Point(from.x + 0.7 * (to.x - from.x), from.y + 0.7 * (to.y - from.y))
+        #expect(colour(at: along, of: scene, in: session) == poleColour, "70% up the pole at the state's angle")
+        let mirrored = Scene.Point(from.x - 0.7 * (to.x - from.x), along.y)
+        #expect(colour(at: mirrored, of: scene, in: session) != poleColour, "not on the other side")
+    }
+
+    @Test func recordedGifDecodesToTheFramesPlayed() throws {
+        let url = Fixtures.temporaryDirectory("gif").appendingPathComponent("episodes.gif")
+        let target = try Self.randomTarget("gridworld-goals", task: "maze-north-west", record: url.path)
+        let session = try WatchSession(target: target)
+        try session.run()
+        #expect(session.recordedFrames > 1)
+        var error: Int32 = 0
+        let file = try #require(DGifOpenFileName(url.path, &error))
+        #expect(DGifSlurp(file) == GIF_OK)
+        #expect(Int(file.pointee.ImageCount) == session.recordedFrames)
+        #expect(file.pointee.SWidth == 320 && file.pointee.SHeight == 240)
+        DGifCloseFile(file, &error)
+        #expect(!FileManager.default.fileExists(atPath: url.deletingLastPathComponent().appendingPathComponent(".episodes.gif.partial").path))
+    }
+
+    @Test func keysPauseStepSwitchTasksAndQuit() throws {
+        let target = try Self.randomTarget("gridworld-goals", episodes: 5)
+        let session = try WatchSession(target: target)
+        func press(_ key: SDL_KeyCode) {
+            var event = SDL_Event()
+            event.type = SDL_KEYDOWN.rawValue
+            event.key.keysym.sym = Int32(key.rawValue)
+            SDL_PushEvent(&event)
+        }
+        press(SDLK_SPACE); session.handleEvents()
+        #expect(session.paused)
+        press(SDLK_n); session.handleEvents()
+        #expect(target.taskIndex == 1)
+        press(SDLK_PLUS); press(SDLK_PLUS); session.handleEvents()
+        #expect(session.speed == 4)
+        press(SDLK_SPACE); press(SDLK_q); session.handleEvents()
+        #expect(!session.paused && session.quit)
+    }
+    #endif
+}
