@@ -46,4 +46,11 @@ public struct LoadedPolicy {
         }
         return mapping
     }
+
+    /// Checks that `choice` can act with this policy (only Distral agents have a distilled π₀).
+    public func check(_ choice: PolicyChoice) throws(ChorusError) {
+        if choice == .distilled && policy.distilled == nil {
+            throw ChorusError(file: file, problem: "has no distilled policy (agent '\(configuration.name)' is not a Distral agent); use --policy trained")
+        }
+    }
 }

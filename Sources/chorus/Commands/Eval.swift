@@ -37,9 +37,7 @@ struct Eval: ParsableCommand {
         let loaded = try LoadedPolicy(source, catalogue: catalogue)
         let target = try suite.map { try catalogue.loadSuite($0) } ?? loaded.suite
         let mapping = try loaded.policyTasks(for: target)
-        if policy == .distilled && loaded.policy.distilled == nil {
-            throw ChorusError(file: loaded.file, problem: "has no distilled policy (agent '\(loaded.configuration.name)' is not a Distral agent); use --policy trained")
-        }
+        try loaded.check(policy)
         let evaluator = Evaluator(episodes: episodes, seed: seed, deterministic: deterministic, choice: policy)
         let report = evaluator.evaluate(suite: target.name, tasks: target.tasks, policy: loaded.policy, popArt: loaded.popArt, policyTask: mapping)
         print(report.table)

@@ -49,9 +49,7 @@ struct Watch: ParsableCommand {
         var target = try suite.map { try catalogue.loadSuite($0) } ?? loaded!.suite
         if let task { target = try target.selecting(task.split(separator: ",").map(String.init)) }
         let mapping = try loaded?.policyTasks(for: target) ?? []
-        if policy == .distilled, let loaded, loaded.policy.distilled == nil {
-            throw ChorusError(file: loaded.file, problem: "has no distilled policy (agent '\(loaded.configuration.name)' is not a Distral agent); use --policy trained")
-        }
+        try loaded?.check(policy)
         var options = WatchOptions()
         options.episodes = episodes
         options.framesPerSecond = fps
