@@ -9,7 +9,7 @@ struct Chorus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chorus",
         abstract: "Multi-task reinforcement learning: many tasks, one network.",
-        subcommands: [List.self, Train.self, Eval.self, Watch.self, Plot.self, Bench.self]
+        subcommands: [List.self, Train.self, Distill.self, Eval.self, Watch.self, Plot.self, Bench.self]
     )
 
     static func main() {

@@ -55,6 +55,8 @@ public struct AgentConfiguration: Equatable, Sendable {
     public var evaluationEpisodes = 20
     /// Distral's regularisation and distilled policy π₀; nil for a plain actor-critic.
     public var distral: DistralConfiguration?
+    /// How `chorus distill` trains this network from teachers; nil for a preset made for `chorus train`.
+    public var distillation: DistillationConfiguration?
 
     public init() {}
 
@@ -62,7 +64,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
         "estimator", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
         "clip_schedule", "value_clip_range", "normalize_advantages", "entropy_coef", "value_coef", "max_grad_norm",
-        "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes", "distral",
+        "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes", "distral", "distillation",
     ]
     static let networkKeys: Set<String> = ["encoder", "torso", "head", "activation"]
     static let popArtKeys: Set<String> = ["enabled", "beta", "sigma_min", "sigma_max"]
@@ -83,12 +85,7 @@ public struct AgentConfiguration: Equatable, Sendable {
     init(_ root: ConfigurationNode) throws(ChorusError) {
         let f = try root.mapping(allowedKeys: Self.keys)
         func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ current: T) throws(ChorusError) -> T where T.RawValue == String {
-            guard let node = f[key] else { return current }
-            let text = try node.string()
-            guard let value = T(rawValue: text) else {
-                throw node.error("unknown value '\(text)' (expected one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            return value
+            try f[key]?.choice() ?? current
         }
         if let n = f["name"] { name = try n.string() }
         algorithm = try choice("algorithm", algorithm)
@@ -142,6 +139,10 @@ public struct AgentConfiguration: Equatable, Sendable {
             if popArtSigmaMin > popArtSigmaMax { throw node.error("sigma_min is larger than sigma_max") }
         }
         if let node = f["distral"] { distral = try DistralConfiguration(node) }
+        if let node = f["distillation"] {
+            distillation = try DistillationConfiguration(node)
+            if distral != nil { throw node.error("a preset has either a distral: or a distillation: section, not both") }
+        }
         if algorithm == .ppo, let m = f["minibatches"], minibatches > environmentsPerTask * rolloutSteps {
             throw m.error("\(minibatches) minibatches is more than the \(environmentsPerTask * rolloutSteps) samples per task in a rollout")
         }
@@ -188,6 +189,6 @@ public struct AgentConfiguration: Equatable, Sendable {
         log_interval: \(logInterval)
         eval_episodes: \(evaluationEpisodes)
 
-        """ + (distral.map { $0.yaml + "\n" } ?? "")
+        """ + (distral.map { $0.yaml + "\n" } ?? "") + (distillation.map { $0.yaml + "\n" } ?? "")
     }
 }

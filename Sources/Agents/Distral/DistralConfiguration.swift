@@ -42,13 +42,7 @@ public struct DistralConfiguration: Equatable, Sendable {
         if let n = f["c_kl"] { klCoefficient = try n.double(in: 0...1e6) }
         if let n = f["c_ent"] { entropyCoefficient = try n.double(in: 0...1e6) }
         if let n = f["distill_coef"] { distillationCoefficient = try n.double(in: 0...1e6) }
-        if let n = f["distillation"] {
-            let text = try n.string()
-            guard let value = Distillation(rawValue: text) else {
-                throw n.error("unknown value '\(text)' (expected one of: \(Distillation.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            distillation = value
-        }
+        if let n = f["distillation"] { distillation = try n.choice() }
         if columns == 1 && !isRegularized {
             throw node.error("a 1-column Distral agent needs c_kl + c_ent > 0 (with both 0 its π₀ would never be used)")
         }

@@ -23,10 +23,16 @@ public struct Evaluator {
 
     /// Evaluates `tasks`; `policyTask[j]` is task j's index in `policy` (whose tasks it was trained on).
     public func evaluate(suite: String, tasks: [Task], policy: MultiTaskPolicy, popArt: PopArt, policyTask: [Int]) -> EvaluationReport {
+        evaluate(suite: suite, tasks: tasks, actors: policyTask.map { (policy, $0) })
+    }
+
+    /// Evaluates `tasks` with task j acted by `actors[j]`: a network and the index of the task in it
+    /// (for example each task's own teacher). Episodes and seeds are those of the other form.
+    public func evaluate(suite: String, tasks: [Task], actors: [(policy: MultiTaskPolicy, task: Int)]) -> EvaluationReport {
         let rows = tasks.enumerated().map { j, task in
             let random = randomReturns(task: task, index: j)
             let trained = choice == .random ? randomEpisodes(task: task, index: j) : run(task: task, index: j) { observations, actions, rng in
-                act(policy: policy, task: policyTask[j], observations: observations, actions: &actions, rng: &rng)
+                act(policy: actors[j].policy, task: actors[j].task, observations: observations, actions: &actions, rng: &rng)
             }
             return summarize(task: task, episodes: trained, randomReturn: random)
         }

@@ -35,16 +35,22 @@ public struct LoadedPolicy {
     public func policyTasks(for target: TaskSuite) throws(ChorusError) -> [Int] {
         var mapping: [Int] = []
         for task in target.tasks {
-            guard let i = suite.tasks.firstIndex(where: { $0.name == task.name }) else {
+            guard let i = try index(of: task) else {
                 throw ChorusError(file: file, problem: "has no heads for task '\(task.name)' (it was trained on: \(suite.tasks.map(\.name).joined(separator: ", ")))")
-            }
-            let trained = suite.tasks[i]
-            guard trained.observationSpace.size == task.observationSpace.size, trained.actionSpace == task.actionSpace else {
-                throw ChorusError(file: file, problem: "task '\(task.name)' has other observation or action spaces than the task it was trained on")
             }
             mapping.append(i)
         }
         return mapping
+    }
+
+    /// The index of the trained task named like `task`, nil when there is none; an error when its spaces differ.
+    public func index(of task: Task) throws(ChorusError) -> Int? {
+        guard let i = suite.tasks.firstIndex(where: { $0.name == task.name }) else { return nil }
+        let trained = suite.tasks[i]
+        guard trained.observationSpace.size == task.observationSpace.size, trained.actionSpace == task.actionSpace else {
+            throw ChorusError(file: file, problem: "task '\(task.name)' has other observation or action spaces than the task it was trained on")
+        }
+        return i
     }
 
     /// Checks that `choice` can act with this policy (only Distral agents have a distilled π₀).

@@ -147,15 +147,22 @@ public final class MultiTaskPolicy: ParameterContainer {
     /// Task i's value-head output (`rows × 1`) from the last forward pass.
     public func valueOutput(_ task: Int) -> Tensor { networks[tasks[task].network].output(route: tasks[task].route, head: 1) }
 
+    /// Task i's torso features (its last hidden layer, `rows × torso size`) from the last forward pass.
+    public func features(_ task: Int) -> Tensor { networks[tasks[task].network].features(route: tasks[task].route) }
+
     /// Backpropagates the last forward pass. `fill(task, head, &gradient)` writes ∂L/∂output of the
     /// task's policy head (head 0), value head (head 1) or, for Distral agents, π₀'s logits on the task's
-    /// rows (head 2); parameter gradients accumulate.
-    public func backward(_ fill: (_ task: Int, _ head: Int, _ gradient: inout Tensor) -> Void) {
+    /// rows (head 2); `featureGradient(task, &gradient)`, when given, adds ∂L/∂features of the task's
+    /// torso features. Parameter gradients accumulate.
+    public func backward(_ fill: (_ task: Int, _ head: Int, _ gradient: inout Tensor) -> Void,
+                         featureGradient: ((_ task: Int, _ gradient: inout Tensor) -> Void)? = nil) {
         if networks.count == 1 {
-            networks[0].backward { route, head, gradient in fill(route, head, &gradient) }
+            networks[0].backward({ route, head, gradient in fill(route, head, &gradient) },
+                                 featureGradient: featureGradient.map { add in { route, gradient in add(route, &gradient) } })
         } else {
             for (i, network) in networks.enumerated() {
-                network.backward { _, head, gradient in fill(i, head, &gradient) }
+                network.backward({ _, head, gradient in fill(i, head, &gradient) },
+                                 featureGradient: featureGradient.map { add in { _, gradient in add(i, &gradient) } })
             }
         }
         distilled?.backward { route, _, gradient in fill(route, 2, &gradient) }

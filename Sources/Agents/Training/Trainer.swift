@@ -165,15 +165,7 @@ public final class Trainer {
         }
     }
 
-    private func stepEnvironments() {
-        if threads == 1 || tasks.count == 1 {
-            for i in tasks.indices { stepActions[i].withUnsafeBufferPointer { batches[i].step(actions: $0) } }
-            return
-        }
-        // Each task's batch is touched by one thread only; actions are read-only here.
-        let work = ParallelStep(batches: batches, actions: stepActions)
-        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in work.run(i) }
-    }
+    private func stepEnvironments() { ParallelStep.step(batches, actions: stepActions, threads: threads) }
 
     // MARK: Learning
 
@@ -411,11 +403,4 @@ public final class Trainer {
         let std = max(variance.squareRoot(), 1e-8)
         for k in values.indices { values[k] = (values[k] - mean) / std }
     }
-}
-
-/// The environments' step for one task, handed to a worker thread.
-private struct ParallelStep: @unchecked Sendable {
-    let batches: [any VectorEnvironment]
-    let actions: [[Float]]
-    func run(_ i: Int) { actions[i].withUnsafeBufferPointer { batches[i].step(actions: $0) } }
 }

@@ -11,7 +11,7 @@ public final class TrainingRun {
     public let directory: URL
     public let suite: TaskSuite
     public let suiteReference: String
-    public let trainer: Trainer
+    public let learner: any Learner
     private var metricsRows: [String] = []
     private var bestScore = -Double.infinity
     private let randomReturns: [Double]
@@ -24,24 +24,37 @@ public final class TrainingRun {
     public var bestCheckpoint: URL { directory.appendingPathComponent("checkpoints/best.safetensors") }
     public var metricsFile: URL { directory.appendingPathComponent("metrics.csv") }
 
-    /// A new run in `directory` (which must not already hold a run).
-    public init(directory: URL, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration, seed: UInt64, threads: Int) throws(ChorusError) {
+    /// A new actor-critic run in `directory` (which must not already hold a run).
+    public convenience init(directory: URL, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration, seed: UInt64, threads: Int) throws(ChorusError) {
+        try Self.checkVacant(directory)
+        try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
+        try self.init(directory: directory, suite: suite, suiteReference: suiteReference,
+                      learner: Trainer(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads))
+    }
+
+    /// A new run of any learner in `directory` (which must not already hold a run); `notes` are extra
+    /// YAML lines for `config.yaml` (a distillation's teachers).
+    public init(directory: URL, suite: TaskSuite, suiteReference: String, learner: any Learner, notes: String = "") throws(ChorusError) {
         self.directory = directory
         self.suite = suite
         self.suiteReference = suiteReference
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoints/latest.safetensors").path) {
-            throw ChorusError(file: directory.path, problem: "already holds a run; continue it with --resume \(directory.path) or choose another --out")
-        }
-        try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
-        trainer = Trainer(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads)
-        randomReturns = Self.randomReturns(suite.tasks, seed: seed)
+        try Self.checkVacant(directory)
+        self.learner = learner
+        randomReturns = Self.randomReturns(suite.tasks, seed: learner.seed)
         do {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
         } catch {
             throw ChorusError(file: directory.path, problem: "cannot create the run directory: \(error.localizedDescription)")
         }
-        try Self.writeAtomically(configurationText(configuration, seed: seed), to: directory.appendingPathComponent("config.yaml"))
+        try Self.writeAtomically(configurationText(learner.configuration, seed: learner.seed) + notes, to: directory.appendingPathComponent("config.yaml"))
         metricsRows = [Self.metricsHeader]
+    }
+
+    /// Throws when `directory` already holds a run.
+    public static func checkVacant(_ directory: URL) throws(ChorusError) {
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoints/latest.safetensors").path) {
+            throw ChorusError(file: directory.path, problem: "already holds a run; continue it with --resume \(directory.path) or choose another --out")
+        }
     }
 
     /// Continues the run in `directory` from its latest checkpoint; `totalSteps` may extend it.
@@ -58,8 +71,9 @@ public final class TrainingRun {
         if let totalSteps { configuration.totalSteps = totalSteps }
         suite = setup.suite
         suiteReference = setup.suiteReference
-        trainer = Trainer(tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads)
+        let trainer = Trainer(tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads)
         do { try trainer.restore(from: checkpoint) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
+        learner = trainer
         randomReturns = Self.randomReturns(suite.tasks, seed: setup.seed)
         if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata["score"].flatMap(Double.init) { bestScore = score }
         // Keep the metrics written up to the checkpoint's step.
@@ -94,7 +108,7 @@ public final class TrainingRun {
     /// Trains until `configuration.totalSteps` env steps or until `shouldStop()` says so; `report` gets
     /// a progress line after every iteration (`isLogLine` at log intervals).
     public func train(report: (_ line: String, _ isLogLine: Bool) -> Void, shouldStop: () -> Bool) throws(ChorusError) -> Outcome {
-        let c = trainer.configuration
+        let trainer = learner, c = learner.configuration
         let start = Date()
         let startSteps = trainer.environmentSteps
         var intervalStart = Date(), intervalSteps = trainer.environmentSteps
@@ -126,8 +140,8 @@ public final class TrainingRun {
 
     /// Evaluates the final policy and writes `evaluation.txt` and `evaluation.json`.
     public func evaluate(episodes: Int) throws(ChorusError) -> EvaluationReport {
-        let evaluator = Evaluator(episodes: episodes, seed: trainer.seed &+ 1, deterministic: false)
-        let report = evaluator.evaluate(suite: suite.name, tasks: suite.tasks, policy: trainer.policy, popArt: trainer.popArt,
+        let evaluator = Evaluator(episodes: episodes, seed: learner.seed &+ 1, deterministic: false)
+        let report = evaluator.evaluate(suite: suite.name, tasks: suite.tasks, policy: learner.policy, popArt: learner.popArt,
                                         policyTask: Array(suite.tasks.indices))
         try Self.writeAtomically(report.table + "\n", to: directory.appendingPathComponent("evaluation.txt"))
         try Self.writeAtomically(String(decoding: report.json(), as: UTF8.self) + "\n", to: directory.appendingPathComponent("evaluation.json"))
@@ -136,6 +150,7 @@ public final class TrainingRun {
 
     /// Writes this interval's metrics rows, saves checkpoints, resets the statistics; returns a summary line.
     private func logInterval(stepsPerSecond: Double) -> String {
+        let trainer = learner
         var parts: [String] = []
         for (i, task) in suite.tasks.enumerated() {
             let s = trainer.statistics[i]
@@ -165,7 +180,7 @@ public final class TrainingRun {
 
     /// Saves the latest checkpoint and the metrics file.
     public func saveLatest() throws(ChorusError) {
-        do { try trainer.checkpoint(suite: suiteReference).write(to: latestCheckpoint) } catch {
+        do { try learner.checkpoint(suite: suiteReference).write(to: latestCheckpoint) } catch {
             throw ChorusError(file: latestCheckpoint.path, problem: error.problem)
         }
         try Self.writeAtomically(metricsRows.joined(separator: "\n") + "\n", to: metricsFile)

@@ -104,6 +104,15 @@ public struct ConfigurationNode {
         return value
     }
 
+    /// A string naming one case of `T` (an error lists the allowed names).
+    public func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type = T.self) throws(ChorusError) -> T where T.RawValue == String {
+        let text = try string()
+        guard let value = T(rawValue: text) else {
+            throw error("unknown value '\(text)' (expected one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return value
+    }
+
     public func bool() throws(ChorusError) -> Bool {
         guard case .scalar = node, let value = node.bool else { throw error("expected true or false, got '\(describe())'") }
         return value

@@ -89,7 +89,10 @@ public final class MultiHeadNetwork: ParameterContainer {
 
     /// Backpropagates through the last forward pass. `fill(route, head, &gradient)` writes ∂L/∂output of
     /// each head (the buffer has the output's shape and arrives zeroed); parameter gradients accumulate.
-    public func backward(_ fill: (_ route: Int, _ head: Int, _ gradient: inout Tensor) -> Void) {
+    /// `featureGradient(route, &gradient)`, when given, adds a loss's direct gradient on the route's torso
+    /// features (`features(route:)`, a buffer of their shape holding the heads' share so far).
+    public func backward(_ fill: (_ route: Int, _ head: Int, _ gradient: inout Tensor) -> Void,
+                         featureGradient: ((_ route: Int, _ gradient: inout Tensor) -> Void)? = nil) {
         torsoOutputGradient.reshape(rows: rowOffsets[routes.count], columns: torso.outputSize)
         torsoOutputGradient.fill(0)
         for r in routes.indices {
@@ -99,6 +102,14 @@ public final class MultiHeadNetwork: ParameterContainer {
                     fill(r, h, &gradient)
                 }
                 torsoOutputGradient.addRows(0..<(rowOffsets[r + 1] - rowOffsets[r]), of: headWorkspaces[r][h].inputGradient, to: rowOffsets[r])
+            }
+        }
+        if let featureGradient {
+            for r in routes.indices {
+                let rows = rowOffsets[r]..<rowOffsets[r + 1]
+                var slice = torsoOutputGradient.slice(rows: rows)
+                featureGradient(r, &slice)
+                torsoOutputGradient.copyRows(0..<rows.count, of: slice, to: rows.lowerBound)
             }
         }
         let accumulated = torsoOutputGradient

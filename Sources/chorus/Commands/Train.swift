@@ -43,7 +43,7 @@ struct Train: ParsableCommand {
         let run: TrainingRun
         if let resume {
             run = try TrainingRun(resuming: URL(fileURLWithPath: resume), catalogue: catalogue, totalSteps: steps, threads: threads)
-            print("resuming \(resume) at step \(run.trainer.environmentSteps)")
+            print("resuming \(resume) at step \(run.learner.environmentSteps)")
         } else {
             var loaded = try catalogue.loadSuite(suite!)
             if let task { loaded = try loaded.selecting(task.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
@@ -60,10 +60,10 @@ struct Train: ParsableCommand {
         if printer.isTerminal { print("") }
         switch outcome {
         case .interrupted:
-            print("stopped at step \(run.trainer.environmentSteps); checkpoint saved. Continue with: chorus train --resume \(run.directory.path)")
+            print("stopped at step \(run.learner.environmentSteps); checkpoint saved. Continue with: chorus train --resume \(run.directory.path)")
         case .finished:
             try run.saveLatest()
-            let report = try run.evaluate(episodes: evalEpisodes ?? run.trainer.configuration.evaluationEpisodes)
+            let report = try run.evaluate(episodes: evalEpisodes ?? run.learner.configuration.evaluationEpisodes)
             print(report.table)
         }
     }

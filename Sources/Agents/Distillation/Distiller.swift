@@ -1,0 +1,286 @@
+import Environments
+import Foundation
+import NeuralNetworks
+import Randomness
+
+/// Policy distillation (Rusu et al. 2015) with Actor-Mimic's options (Parisotto et al. 2015): one
+/// multi-task student network learns every task's policy from that task's teacher by supervised learning.
+///
+/// Each iteration:
+/// 1. **Collect.** Every task's environments take `rollout_steps` steps. The driver (the student by
+///    default, or the teacher) samples the actions; every visited state is labelled by the task's
+///    teacher (its logits or Gaussian mean, normalised value and last hidden layer) and appended to
+///    the task's replay.
+/// 2. **Learn.** `updates_per_task × tasks` minibatch updates. Each draws one task uniformly, then
+///    `batch_size` of its stored states uniformly, and minimises the mean over the rows of
+///    `L = L_policy(teacher_τ, student) + c_V·½(v_S − v_T)² + β·‖W_i·h_S + b_i − h_T‖²`,
+///    where `L_policy` is the preset's `DistillationLoss`, `v` are value-head outputs in the teacher's
+///    PopArt units (so the student reuses each teacher's statistics) and the last term is Actor-Mimic's
+///    feature regression with a linear map per task (off when β = `feature_coef` = 0).
+///    Gradients are clipped to `max_grad_norm` and applied by the preset's optimizer.
+///
+/// Every random draw (actions, tasks, rows) comes from the run's generator or the environments' own
+/// seeded streams, in a fixed order: the same seed gives the same student bit for bit.
+public final class Distiller: Learner {
+    public let tasks: [Task]
+    public let configuration: AgentConfiguration
+    public let settings: DistillationConfiguration
+    public let seed: UInt64
+    public let policy: MultiTaskPolicy
+    public let popArt: PopArt
+    public let teachers: Teachers
+    public let optimizer: any Optimizer
+    /// Actor-Mimic's linear maps from the student's last hidden layer to each teacher's (when β > 0).
+    public let projections: [Linear]
+    public private(set) var environmentSteps = 0
+    public private(set) var updates = 0
+    public var statistics: [TaskStatistics]
+
+    let batches: [any VectorEnvironment]
+    private var rng: RandomGenerator
+    private let threads: Int
+    private(set) var replays: [DistillationReplay]
+    private var inputs: [Tensor]
+    private var stepActions: [[Float]]
+    // Minibatch buffers.
+    private var targetOutputs = Tensor(rows: 0, columns: 0), targetValues = Tensor(rows: 0, columns: 0)
+    private var targetFeatures = Tensor(rows: 0, columns: 0), projected = Tensor(rows: 0, columns: 0)
+    private var projectedGradient = Tensor(rows: 0, columns: 0), featureGradient = Tensor(rows: 0, columns: 0)
+    private var policyGradient = Tensor(rows: 0, columns: 0), valueGradient = Tensor(rows: 0, columns: 0)
+
+    /// A student for `tasks` with the preset's network, learning from `teachers` (matched to `tasks`).
+    public init(tasks: [Task], configuration: AgentConfiguration, teachers: Teachers, seed: UInt64, threads: Int = 1) {
+        precondition(teachers.assignments.count == tasks.count, "one teacher per task")
+        var c = configuration
+        c.popArt = true     // value heads are read with the teachers' statistics, unclamped
+        c.popArtSigmaMin = 1e-12; c.popArtSigmaMax = 1e12
+        let settings = c.distillation ?? DistillationConfiguration()
+        c.distillation = settings
+        self.tasks = tasks
+        self.configuration = c
+        self.settings = settings
+        self.seed = seed
+        self.threads = max(1, threads)
+        self.teachers = teachers
+        policy = MultiTaskPolicy(tasks: tasks, configuration: c, seed: seed)
+        var popArt = PopArt(tasks: tasks.count, enabled: true, beta: c.popArtBeta, sigmaMin: 1e-12, sigmaMax: 1e12)
+        let scales = tasks.indices.map { teachers.valueScale(task: $0) }
+        popArt.restore(means: scales.map(\.mean), secondMoments: scales.map { $0.sigma * $0.sigma + $0.mean * $0.mean })
+        self.popArt = popArt
+
+        var projectionRNG = RandomGenerator(seed: seed, stream: 0xD15_0002)
+        let studentFeatures = c.torsoSizes.last!
+        projections = settings.featureCoefficient > 0
+            ? tasks.indices.map { Linear(name: "feature_regression.\(tasks[$0].name)", inputs: studentFeatures, outputs: teachers.featureSize(task: $0),
+                                         initialization: .orthogonal(gain: 1), using: &projectionRNG) }
+            : []
+        let trainable = policy.parameters + projections.flatMap(\.parameters)
+        switch c.optimizer {
+        case .adam: optimizer = Adam(parameters: trainable, epsilon: Float(c.optimizerEpsilon))
+        case .rmsprop: optimizer = RMSProp(parameters: trainable, decay: 0.99, epsilon: Float(c.optimizerEpsilon))
+        }
+        let n = c.environmentsPerTask
+        batches = tasks.enumerated().map { i, task in task.prototype.makeBatch(count: n, seed: seed, stream: UInt64(i) << 32) }
+        rng = RandomGenerator(seed: seed, stream: 0xD15_0001)
+        statistics = Array(repeating: TaskStatistics(), count: tasks.count)
+        let heads = policy.tasks, keepFeatures = settings.featureCoefficient > 0
+        replays = heads.indices.map { i in
+            DistillationReplay(capacity: settings.replayCapacity, observationSize: heads[i].observationSize,
+                               outputSize: heads[i].kind.outputSize, featureSize: keepFeatures ? teachers.featureSize(task: i) : 0)
+        }
+        inputs = heads.map { Tensor(rows: n, columns: $0.observationSize) }
+        stepActions = heads.map { Array(repeating: 0, count: n * $0.kind.actionSize) }
+    }
+
+    /// Environment steps taken by one iteration (all tasks).
+    public var stepsPerIteration: Int { tasks.count * configuration.environmentsPerTask * configuration.rolloutSteps }
+
+    public func iterate() throws(TrainingError) {
+        collect()
+        for _ in 0..<(settings.updatesPerTask * tasks.count) {
+            try update(task: rng.integer(below: tasks.count))
+        }
+    }
+
+    // MARK: Collecting
+
+    /// Steps every task's environments `rollout_steps` times, storing teacher-labelled states.
+    func collect() {
+        let n = configuration.environmentsPerTask
+        for _ in 0..<configuration.rolloutSteps {
+            for i in tasks.indices {
+                inputs[i].reshape(rows: n, columns: policy.tasks[i].observationSize)
+                inputs[i].storage.withUnsafeMutableBufferPointer { dst in
+                    batches[i].observations.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: dst.count) }
+                }
+            }
+            if settings.driver == .student { policy.forward(inputs) }
+            for i in tasks.indices {
+                teachers.forward(task: i, observations: inputs[i])
+                replays[i].append(observations: inputs[i], outputs: teachers.outputs(task: i), values: teachers.values(task: i),
+                                  features: projections.isEmpty ? nil : teachers.features(task: i))
+                let student = settings.driver == .student
+                act(task: i, outputs: student ? policy.actionLogits(i) : teachers.outputs(task: i),
+                    logStd: student ? policy.tasks[i].logStd?.value.storage ?? [] : teachers.logStd(task: i))
+            }
+            ParallelStep.step(batches, actions: stepActions, threads: threads)
+            for i in tasks.indices {
+                for episode in batches[i].takeFinishedEpisodes() { statistics[i].record(episode, solvedReturn: tasks[i].spec.solvedReturn) }
+            }
+        }
+        environmentSteps += stepsPerIteration
+    }
+
+    /// Samples task i's actions from the driver's outputs.
+    private func act(task i: Int, outputs: Tensor, logStd: [Float]) {
+        switch policy.tasks[i].kind {
+        case .categorical:
+            let distribution = Categorical(logits: outputs)
+            for b in 0..<outputs.rows { stepActions[i][b] = Float(distribution.sample(row: b, using: &rng)) }
+        case .gaussian(let low, let high):
+            let gaussian = DiagonalGaussian(mean: outputs, logStd: logStd)
+            let d = low.count
+            var sample = [Float](repeating: 0, count: d)
+            for b in 0..<outputs.rows {
+                sample.withUnsafeMutableBufferPointer { gaussian.sample(row: b, into: $0.baseAddress!, using: &rng) }
+                for k in 0..<d { stepActions[i][b * d + k] = min(max(sample[k], low[k]), high[k]) }
+            }
+        }
+    }
+
+    // MARK: Learning
+
+    /// One minibatch update on task i's replay (the loss in the type's summary).
+    func update(task i: Int) throws(TrainingError) {
+        let c = configuration
+        let rows = replays[i].sample(settings.batchSize, using: &rng)
+        let m = rows.count
+        for j in tasks.indices where j != i { inputs[j].reshape(rows: 0, columns: policy.tasks[j].observationSize) }
+        replays[i].gather(rows, observations: &inputs[i], outputs: &targetOutputs, values: &targetValues, features: &targetFeatures)
+        policy.forward(inputs)
+        policy.zeroGradients()
+        for p in projections { p.zeroGradients() }
+
+        let losses = policyLoss(task: i, rows: m)
+        var valueLoss = 0.0
+        let values = policy.valueOutput(i)
+        valueGradient.reshape(rows: m, columns: 1)
+        for k in 0..<m {
+            let error = Double(values[k, 0]) - Double(targetValues[k, 0])
+            valueLoss += 0.5 * error * error
+            valueGradient[k, 0] = Float(c.valueCoefficient * error / Double(m))
+        }
+        let featureLoss = projections.isEmpty ? 0 : featureRegression(task: i, rows: m)
+        guard losses.loss.isFinite, valueLoss.isFinite, featureLoss.isFinite else {
+            throw TrainingError("non-finite distillation loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.loss), value \(valueLoss), features \(featureLoss))")
+        }
+        statistics[i].policyLoss += losses.loss
+        statistics[i].valueLoss += valueLoss / Double(m)
+        statistics[i].entropy += losses.entropy
+        statistics[i].distilledKullbackLeibler += losses.kullbackLeibler
+        statistics[i].updates += 1
+
+        let policyGradient = policyGradient, valueGradient = valueGradient, featureGradient = featureGradient
+        policy.backward({ task, head, gradient in
+            guard task == i else { return }
+            if head == 0 { gradient.copyRows(0..<m, of: policyGradient) } else if head == 1 { gradient.copyRows(0..<m, of: valueGradient) }
+        }, featureGradient: projections.isEmpty ? nil : { task, gradient in
+            if task == i { gradient.addRows(0..<m, of: featureGradient) }
+        })
+        let parameters = policy.parameters + projections.flatMap(\.parameters)
+        let norm = GradientClipping.clip(parameters, maxNorm: c.maxGradientNorm > 0 ? c.maxGradientNorm : .infinity)
+        guard norm.isFinite else { throw TrainingError("non-finite gradient norm at step \(environmentSteps)") }
+        let progress = min(1, Double(environmentSteps) / Double(max(c.totalSteps, 1)))
+        optimizer.step(learningRate: Float(c.learningRateSchedule == .linear ? c.learningRate * (1 - progress) : c.learningRate))
+        updates += 1
+    }
+
+    /// Fills `policyGradient` with ∂L_policy/∂(student outputs) for task i's minibatch (and the log-std
+    /// gradient for Gaussian heads); returns the row means of the loss, of KL(teacher_τ ‖ student) and of
+    /// the student's entropy.
+    private func policyLoss(task i: Int, rows m: Int) -> (loss: Double, kullbackLeibler: Double, entropy: Double) {
+        let outputs = policy.actionLogits(i)
+        let width = outputs.columns, scale = 1 / Float(m), loss = settings.loss, tau = settings.temperature
+        policyGradient.reshape(rows: m, columns: width)
+        policyGradient.fill(0)
+        var total = 0.0, kl = 0.0, entropy = 0.0
+        switch policy.tasks[i].kind {
+        case .categorical:
+            let distribution = Categorical(logits: outputs)
+            targetOutputs.storage.withUnsafeBufferPointer { q in
+                outputs.storage.withUnsafeBufferPointer { z in
+                    policyGradient.storage.withUnsafeMutableBufferPointer { g in
+                        for k in 0..<m {
+                            let qk = q.baseAddress! + k * width, zk = z.baseAddress! + k * width
+                            total += loss.categorical(teacher: qk, student: zk, count: width, temperature: tau, scale: scale, gradient: g.baseAddress! + k * width)
+                            kl += DistillationLoss.kl.categorical(teacher: qk, student: zk, count: width, temperature: tau)
+                            entropy += Double(distribution.entropy(row: k))
+                        }
+                    }
+                }
+            }
+        case .gaussian:
+            let logStd = policy.tasks[i].logStd!
+            let studentLogStd = logStd.value.storage, teacherLogStd = teachers.logStd(task: i)
+            var logStdGradient = [Float](repeating: 0, count: width)
+            targetOutputs.storage.withUnsafeBufferPointer { q in
+                outputs.storage.withUnsafeBufferPointer { z in
+                    policyGradient.storage.withUnsafeMutableBufferPointer { g in
+                        logStdGradient.withUnsafeMutableBufferPointer { gs in
+                            for k in 0..<m {
+                                let qk = q.baseAddress! + k * width, zk = z.baseAddress! + k * width
+                                total += loss.gaussian(teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk, studentLogStd: studentLogStd,
+                                                       temperature: tau, scale: scale, meanGradient: g.baseAddress! + k * width, logStdGradient: gs.baseAddress!)
+                                kl += DistillationLoss.kl.gaussian(teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk,
+                                                                   studentLogStd: studentLogStd, temperature: tau)
+                            }
+                        }
+                    }
+                }
+            }
+            entropy = Double(DiagonalGaussian(mean: outputs, logStd: studentLogStd).entropy) * Double(m)
+            for d in 0..<width { logStd.gradient.storage[d] += logStdGradient[d] }
+        }
+        return (total / Double(m), kl / Double(m), entropy / Double(m))
+    }
+
+    /// Actor-Mimic's feature regression for task i's minibatch: `β·mean_rows ‖W_i·h_S + b_i − h_T‖²`.
+    /// Accumulates the map's gradients and leaves ∂L/∂h_S in `featureGradient`; returns the loss.
+    private func featureRegression(task i: Int, rows m: Int) -> Double {
+        let beta = settings.featureCoefficient
+        let studentFeatures = policy.features(i)
+        projections[i].forward(studentFeatures, into: &projected)
+        projectedGradient.reshape(rows: m, columns: projected.columns)
+        var loss = 0.0
+        for k in 0..<projected.count {
+            let d = Double(projected.storage[k]) - Double(targetFeatures.storage[k])
+            loss += d * d
+            projectedGradient.storage[k] = Float(2 * beta * d / Double(m))
+        }
+        withUnsafeMutablePointer(to: &featureGradient) { dx in
+            projections[i].backward(input: studentFeatures, outputGradient: projectedGradient, inputGradient: dx)
+        }
+        return beta * loss / Double(m)
+    }
+
+    // MARK: Checkpoints
+
+    /// Metadata key naming the teacher runs in a distilled checkpoint.
+    public static let teachersKey = "teachers"
+
+    /// The student as an ordinary training checkpoint (readable by `eval`, `watch` and `plot`), with the
+    /// teachers' value statistics as its PopArt state and the teachers' files in its metadata.
+    public func checkpoint(suite: String) -> Checkpoint {
+        var checkpoint = Checkpoint(parameters: policy.parameters, metadata: [
+            Trainer.MetadataKey.agent: configuration.yaml,
+            Trainer.MetadataKey.suite: suite,
+            Trainer.MetadataKey.tasks: tasks.map(\.name).joined(separator: "\n"),
+            Trainer.MetadataKey.seed: String(seed),
+            Trainer.MetadataKey.environmentSteps: String(environmentSteps),
+            Self.teachersKey: teachers.runs.map(\.file).joined(separator: "\n"),
+        ])
+        checkpoint.contents.set("state.popart.mean", doubles: popArt.means)
+        checkpoint.contents.set("state.popart.second_moment", doubles: popArt.secondMoments)
+        return checkpoint
+    }
+}
