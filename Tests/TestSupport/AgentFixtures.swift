@@ -30,3 +30,22 @@ extension AgentConfiguration {
         return c
     }
 }
+
+/// A teacher run on disk: a trainer's checkpoint in `<directory>/checkpoints/latest.safetensors`.
+public enum TeacherFixture {
+    /// Trains `configuration` on `suite` (a catalogue name or YAML path) for `iterations` and saves it;
+    /// returns the run directory.
+    public static func write(suite reference: String, tasks: [String]? = nil, configuration: AgentConfiguration, seed: UInt64,
+                             iterations: Int = 0) -> URL {
+        do {
+            var suite = try Catalogue.repository.loadSuite(reference)
+            if let tasks { suite = try suite.selecting(tasks) }
+            let trainer = Trainer(tasks: suite.tasks, configuration: configuration, seed: seed)
+            for _ in 0..<iterations { try trainer.iterate() }
+            let directory = Fixtures.temporaryDirectory("teacher")
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
+            try trainer.checkpoint(suite: reference).write(to: directory.appendingPathComponent("checkpoints/latest.safetensors"))
+            return directory
+        } catch { fatalError("cannot write a teacher run: \(error)") }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNetworks
 
 /// The per-state losses of policy distillation, each with its gradient on the student's outputs.
 ///
@@ -79,6 +80,21 @@ public enum DistillationLoss: String, Sendable, CaseIterable {
             logStdGradient?[d] += scale * Float(dLogStd)
         }
         return loss
+    }
+
+    /// Actor-Mimic's feature regression `β·mean_rows ‖f − h_T‖²` of projected student features f against
+    /// the teacher's h_T; writes `∂L/∂f = 2β(f − h_T)/rows` into `gradient`.
+    public static func featureRegression(projected f: Tensor, target h: Tensor, coefficient beta: Double, gradient: inout Tensor) -> Double {
+        precondition(f.rows == h.rows && f.columns == h.columns, "feature shapes differ")
+        gradient.reshape(rows: f.rows, columns: f.columns)
+        let rows = Double(max(f.rows, 1))
+        var loss = 0.0
+        for k in 0..<f.count {
+            let d = Double(f.storage[k]) - Double(h.storage[k])
+            loss += d * d
+            gradient.storage[k] = Float(2 * beta * d / rows)
+        }
+        return beta * loss / rows
     }
 
     /// `log softmax(x/τ)` in Double, max-subtracted.

@@ -34,6 +34,8 @@ public final class Distiller: Learner {
     public let projections: [Linear]
     public private(set) var environmentSteps = 0
     public private(set) var updates = 0
+    /// The objective `L` of the last minibatch (policy + weighted value + feature terms, row means).
+    public private(set) var lastLoss = 0.0
     public var statistics: [TaskStatistics]
 
     let batches: [any VectorEnvironment]
@@ -150,10 +152,11 @@ public final class Distiller: Learner {
 
     // MARK: Learning
 
-    /// One minibatch update on task i's replay (the loss in the type's summary).
-    func update(task i: Int) throws(TrainingError) {
+    /// One minibatch update on task i's replay (the loss in the type's summary); `rows` fixes the
+    /// minibatch's replay rows instead of drawing them (for tests).
+    func update(task i: Int, rows fixed: [Int]? = nil) throws(TrainingError) {
         let c = configuration
-        let rows = replays[i].sample(settings.batchSize, using: &rng)
+        let rows = fixed ?? replays[i].sample(settings.batchSize, using: &rng)
         let m = rows.count
         for j in tasks.indices where j != i { inputs[j].reshape(rows: 0, columns: policy.tasks[j].observationSize) }
         replays[i].gather(rows, observations: &inputs[i], outputs: &targetOutputs, values: &targetValues, features: &targetFeatures)
@@ -170,10 +173,11 @@ public final class Distiller: Learner {
             valueLoss += 0.5 * error * error
             valueGradient[k, 0] = Float(c.valueCoefficient * error / Double(m))
         }
-        let featureLoss = projections.isEmpty ? 0 : featureRegression(task: i, rows: m)
+        let featureLoss = projections.isEmpty ? 0 : featureRegression(task: i)
         guard losses.loss.isFinite, valueLoss.isFinite, featureLoss.isFinite else {
             throw TrainingError("non-finite distillation loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.loss), value \(valueLoss), features \(featureLoss))")
         }
+        lastLoss = losses.loss + c.valueCoefficient * valueLoss / Double(m) + featureLoss
         statistics[i].policyLoss += losses.loss
         statistics[i].valueLoss += valueLoss / Double(m)
         statistics[i].entropy += losses.entropy
@@ -246,21 +250,15 @@ public final class Distiller: Learner {
 
     /// Actor-Mimic's feature regression for task i's minibatch: `β·mean_rows ‖W_i·h_S + b_i − h_T‖²`.
     /// Accumulates the map's gradients and leaves ∂L/∂h_S in `featureGradient`; returns the loss.
-    private func featureRegression(task i: Int, rows m: Int) -> Double {
+    private func featureRegression(task i: Int) -> Double {
         let beta = settings.featureCoefficient
         let studentFeatures = policy.features(i)
         projections[i].forward(studentFeatures, into: &projected)
-        projectedGradient.reshape(rows: m, columns: projected.columns)
-        var loss = 0.0
-        for k in 0..<projected.count {
-            let d = Double(projected.storage[k]) - Double(targetFeatures.storage[k])
-            loss += d * d
-            projectedGradient.storage[k] = Float(2 * beta * d / Double(m))
-        }
+        let loss = DistillationLoss.featureRegression(projected: projected, target: targetFeatures, coefficient: beta, gradient: &projectedGradient)
         withUnsafeMutablePointer(to: &featureGradient) { dx in
             projections[i].backward(input: studentFeatures, outputGradient: projectedGradient, inputGradient: dx)
         }
-        return beta * loss / Double(m)
+        return loss
     }
 
     // MARK: Checkpoints
