@@ -11,6 +11,9 @@ public final class Canvas {
     private let window: OpaquePointer?
     private let surface: UnsafeMutablePointer<SDL_Surface>?
     private var font: OpaquePointer?
+    /// Rasterised characters by (scalar, colour).
+    private var glyphs: [UInt64: Glyph] = [:]
+    private struct Glyph { let texture: OpaquePointer; let width: Int32; let height: Int32 }
 
     /// Opens the canvas. Without `headless`, a display is required: with none, the error suggests
     /// `--headless --record`.
@@ -39,7 +42,6 @@ public final class Canvas {
             }
             window = w; renderer = r; surface = nil
         }
-        SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND)
         if TTF_Init() == 0 {
             for path in ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf"]
             where FileManager.default.fileExists(atPath: path) {
@@ -50,6 +52,7 @@ public final class Canvas {
     }
 
     deinit {
+        for glyph in glyphs.values { SDL_DestroyTexture(glyph.texture) }
         if let font { TTF_CloseFont(font) }
         SDL_DestroyRenderer(renderer)
         if let window { SDL_DestroyWindow(window) }
@@ -66,27 +69,44 @@ public final class Canvas {
     public var hasFont: Bool { font != nil }
 
     /// Draws `text` with its top-left corner at (x, y); returns the text's height (0 without a font).
+    ///
+    /// Each character is rasterised once per colour and kept as a texture, so a HUD that changes every
+    /// frame costs texture copies, not font rendering (glyphs are placed by their advance, without kerning).
     @discardableResult
     public func text(_ text: String, x: Int, y: Int, color: Color = .white) -> Int {
-        guard let font, !text.isEmpty,
-              let s = TTF_RenderUTF8_Blended(font, text, SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)) else { return 0 }
-        defer { SDL_FreeSurface(s) }
-        guard let texture = SDL_CreateTextureFromSurface(renderer, s) else { return 0 }
-        defer { SDL_DestroyTexture(texture) }
-        var destination = SDL_Rect(x: Int32(x), y: Int32(y), w: s.pointee.w, h: s.pointee.h)
-        SDL_RenderCopy(renderer, texture, nil, &destination)
-        return Int(s.pointee.h)
+        guard font != nil, !text.isEmpty else { return 0 }
+        var cursor = Int32(x), height: Int32 = 0
+        for scalar in text.unicodeScalars {
+            guard let glyph = glyph(scalar, color: color) else { continue }
+            var destination = SDL_Rect(x: cursor, y: Int32(y), w: glyph.width, h: glyph.height)
+            SDL_RenderCopy(renderer, glyph.texture, nil, &destination)
+            cursor += glyph.width
+            height = max(height, glyph.height)
+        }
+        return Int(height)
+    }
+
+    /// A rasterised character of one colour, made on first use.
+    private func glyph(_ scalar: Unicode.Scalar, color: Color) -> Glyph? {
+        let key = UInt64(scalar.value) << 32 | UInt64(color.r) << 24 | UInt64(color.g) << 16 | UInt64(color.b) << 8 | UInt64(color.a)
+        if let cached = glyphs[key] { return cached }
+        guard let font, let surface = TTF_RenderGlyph32_Blended(font, scalar.value, SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)) else { return nil }
+        defer { SDL_FreeSurface(surface) }
+        guard let texture = SDL_CreateTextureFromSurface(renderer, surface) else { return nil }
+        let glyph = Glyph(texture: texture, width: surface.pointee.w, height: surface.pointee.h)
+        glyphs[key] = glyph
+        return glyph
     }
 
     /// A filled rectangle in pixels.
     public func fill(x: Int, y: Int, width: Int, height: Int, color: Color) {
-        SDL_SetRenderDrawColor(renderer, color.r, color.g, color.b, color.a)
+        SceneRenderer.setColor(renderer, color)
         var rect = SDL_Rect(x: Int32(x), y: Int32(y), w: Int32(width), h: Int32(height))
         SDL_RenderFillRect(renderer, &rect)
     }
 
     public func clear(_ color: Color) {
-        SDL_SetRenderDrawColor(renderer, color.r, color.g, color.b, color.a)
+        SceneRenderer.setColor(renderer, color)
         SDL_RenderClear(renderer)
     }
 
@@ -97,6 +117,9 @@ public final class Canvas {
         bytes.withUnsafeMutableBytes { _ = SDL_RenderReadPixels(renderer, nil, SDL_PIXELFORMAT_RGBA32.rawValue, $0.baseAddress, Int32(w * 4)) }
         return bytes
     }
+
+    /// Stops the user from resizing the window (a GIF's frames must all have its size).
+    public func fixSize() { if let window { SDL_SetWindowResizable(window, SDL_FALSE) } }
 
     /// Shows the frame (windows only).
     public func present() { if window != nil { SDL_RenderPresent(renderer) } }

@@ -30,6 +30,7 @@ public final class WatchSession {
             let url = URL(fileURLWithPath: path)
             if url.pathExtension.lowercased() == "gif" {
                 gif = try GIFRecorder(url: url, width: o.width, height: o.height, framesPerSecond: o.framesPerSecond)
+                canvas.fixSize()
             } else {
                 do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
                     throw ChorusError(file: path, problem: "cannot create the frames folder: \(error.localizedDescription)")

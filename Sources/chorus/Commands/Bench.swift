@@ -7,15 +7,15 @@ import Randomness
 /// `chorus bench`: throughput of environments and networks, as a table or JSON.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure environment and network throughput.",
+        abstract: "Measure environment, network, training and rendering throughput.",
         discussion: "Each number is the median of several timed repeats on one core."
     )
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
-        case envs, nn, train, all
+        case envs, nn, train, render, all
     }
 
-    @Argument(help: "What to measure: envs, nn, train or all.")
+    @Argument(help: "What to measure: envs, nn, train, render (chorus watch frames/s, offscreen) or all.")
     var target: Target = .all
 
     @Option(help: "Timed repeats per measurement (the median is reported).")
@@ -41,6 +41,13 @@ struct Bench: ParsableCommand {
         if target == .envs || target == .all { sections.append(EnvironmentBenchmark.run(timer)) }
         if target == .nn || target == .all { sections.append(NetworkBenchmark.run(timer)) }
         if target == .train || target == .all { sections.append(try TrainingBenchmark.run(seconds: max(2, seconds * 10), threads: threads)) }
+        if target == .render || target == .all {
+            #if SDL
+            sections.append(try RenderBenchmark.run(timer))
+            #else
+            if target == .render { throw ChorusError(file: "chorus bench", problem: "render needs SDL, and this chorus was built without it (--disable-default-traits)") }
+            #endif
+        }
         if json {
             print(BenchmarkSection.json(sections))
         } else {
