@@ -51,8 +51,7 @@ public struct DistillationComparison: Codable, Equatable, Sendable {
     /// The table printed at the end of `chorus distill`.
     public var table: String {
         let nameWidth = max(4, rows.map(\.name.count).max() ?? 4)
-        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
-        func left(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+        let pad = TextTable.leftAligned, left = TextTable.rightAligned
         var lines = [pad("task", nameWidth) + "  teacher return  student return  teacher score  student score  % of teacher  teacher params"]
         for r in rows {
             lines.append(pad(r.name, nameWidth) + "  " + left(String(format: "%.2f", r.teacherReturn), 14) + "  "

@@ -26,8 +26,7 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     /// The table printed by `chorus eval` and at the end of `chorus train`.
     public var table: String {
         let nameWidth = max(4, tasks.map(\.name.count).max() ?? 4)
-        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
-        func left(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+        let pad = TextTable.leftAligned, left = TextTable.rightAligned
         var lines = [pad("task", nameWidth) + "  episodes        return (mean ± std)  success  random return  normalized  solved"]
         for t in tasks {
             lines.append(pad(t.name, nameWidth) + "  " + left("\(t.episodes)", 8) + "  "

@@ -20,42 +20,26 @@ struct Distill: ParsableCommand {
     var teachers: [String] = []
     @Option(help: "Suite of the student: a catalogue name or a YAML path.")
     var suite: String
-    @Option(help: "Only these tasks of the suite, comma-separated.")
-    var task: String?
     @Option(help: "Student preset with a distillation: section: a catalogue name or a YAML path.")
     var agent: String = "distill"
-    @Option(help: "Total environment steps collected (over all tasks); default from the preset.")
-    var steps: Int?
-    @Option(help: "Random seed of the run.")
-    var seed: UInt64 = 1
-    @Option(help: "Run directory (default runs/<suite>-<agent>-s<seed>).")
-    var out: String?
-    @Option(help: "Threads stepping environments (results do not depend on it).")
-    var threads: Int = 1
-    @Option(help: "Evaluation episodes per task at the end (default from the preset).")
-    var evalEpisodes: Int?
-    @Flag(help: "Replace an earlier run in the --out directory.")
-    var overwrite = false
+    @OptionGroup var options: RunOptions
 
     func validate() throws {
         if teachers.isEmpty { throw ValidationError("--teachers needs at least one run directory or checkpoint") }
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
         let catalogue = try Catalogue.locate()
-        var loaded = try catalogue.loadSuite(suite)
-        if let task { loaded = try loaded.selecting(task.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
+        let loaded = try options.selectTasks(of: catalogue.loadSuite(suite))
         var configuration = try AgentConfiguration.load(agent, catalogue: catalogue)
         guard configuration.distillation != nil else {
             throw ChorusError(file: agent, problem: "has no distillation: section, so it is not a student preset (try --agent distill)")
         }
-        if let steps { configuration.totalSteps = steps }
+        if let steps = options.steps { configuration.totalSteps = steps }
         let teacherSet = try Teachers(teachers, suite: loaded, suiteReference: suite, catalogue: catalogue)
-        let directory = URL(fileURLWithPath: out ?? "runs/\(loaded.name)-\(configuration.name)-s\(seed)")
-        if overwrite { try Train.removeRun(at: directory) }
-        let distiller = Distiller(tasks: loaded.tasks, configuration: configuration, teachers: teacherSet, seed: seed, threads: threads)
+        let directory = try options.runDirectory(suite: loaded, agent: configuration.name)
+        let seed = options.seed
+        let distiller = Distiller(tasks: loaded.tasks, configuration: configuration, teachers: teacherSet, seed: seed, threads: options.threads)
         let notes = "teachers:\n" + loaded.tasks.indices.map { "  \(loaded.tasks[$0].name): \(teacherSet.runs[teacherSet.assignments[$0].run].file)" }.joined(separator: "\n") + "\n"
         let run = try TrainingRun(directory: directory, suite: loaded, suiteReference: suite, learner: distiller, notes: notes)
         print("distilling \(teachers.count) teacher run(s) into \(configuration.name) (\(distiller.policy.parameterCount) parameters) on \(loaded.name) for \(configuration.totalSteps) steps → \(directory.path)")
@@ -69,7 +53,7 @@ struct Distill: ParsableCommand {
             return
         }
         try run.saveLatest()
-        let episodes = evalEpisodes ?? configuration.evaluationEpisodes
+        let episodes = options.evalEpisodes ?? configuration.evaluationEpisodes
         let student = try run.evaluate(episodes: episodes)
         print(student.table)
         let teacherReport = Evaluator(episodes: episodes, seed: seed &+ 1, deterministic: false)
