@@ -216,8 +216,9 @@ public final class Distiller: Learner {
                     policyGradient.storage.withUnsafeMutableBufferPointer { g in
                         for k in 0..<m {
                             let qk = q.baseAddress! + k * width, zk = z.baseAddress! + k * width
-                            total += loss.categorical(teacher: qk, student: zk, count: width, temperature: tau, scale: scale, gradient: g.baseAddress! + k * width)
-                            kl += DistillationLoss.kl.categorical(teacher: qk, student: zk, count: width, temperature: tau)
+                            let value = loss.categorical(teacher: qk, student: zk, count: width, temperature: tau, scale: scale, gradient: g.baseAddress! + k * width)
+                            total += value
+                            kl += loss == .kl ? value : DistillationLoss.kl.categorical(teacher: qk, student: zk, count: width, temperature: tau)
                             entropy += Double(distribution.entropy(row: k))
                         }
                     }
@@ -233,9 +234,10 @@ public final class Distiller: Learner {
                         logStdGradient.withUnsafeMutableBufferPointer { gs in
                             for k in 0..<m {
                                 let qk = q.baseAddress! + k * width, zk = z.baseAddress! + k * width
-                                total += loss.gaussian(teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk, studentLogStd: studentLogStd,
-                                                       temperature: tau, scale: scale, meanGradient: g.baseAddress! + k * width, logStdGradient: gs.baseAddress!)
-                                kl += DistillationLoss.kl.gaussian(teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk,
+                                let value = loss.gaussian(teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk, studentLogStd: studentLogStd,
+                                                          temperature: tau, scale: scale, meanGradient: g.baseAddress! + k * width, logStdGradient: gs.baseAddress!)
+                                total += value
+                                kl += loss == .kl ? value : DistillationLoss.kl.gaussian(teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk,
                                                                    studentLogStd: studentLogStd, temperature: tau)
                             }
                         }
