@@ -24,7 +24,15 @@ public struct TaskSuite: Sendable {
 
     /// Reads and validates the suite at `url`; map names resolve through `catalogue`.
     public static func load(contentsOf url: URL, catalogue: Catalogue) throws(ChorusError) -> TaskSuite {
-        let root = try ConfigurationNode.load(contentsOf: url)
+        try parse(ConfigurationNode.load(contentsOf: url), url: url, catalogue: catalogue)
+    }
+
+    /// Parses and validates suite YAML `text` as if read from `url` (which names it and anchors relative map paths).
+    public static func parse(_ text: String, url: URL, catalogue: Catalogue) throws(ChorusError) -> TaskSuite {
+        try parse(ConfigurationNode.parse(text, file: url.path), url: url, catalogue: catalogue)
+    }
+
+    private static func parse(_ root: ConfigurationNode, url: URL, catalogue: Catalogue) throws(ChorusError) -> TaskSuite {
         let fields = try root.mapping(allowedKeys: ["description", "tasks"])
         guard let tasksNode = fields["tasks"] else { throw root.error("missing key 'tasks'") }
         let taskNodes = try tasksNode.sequence()

@@ -42,12 +42,20 @@ public struct Checkpoint: Equatable, Sendable {
 
     /// Reads a checkpoint, checking the file's structure and that Chorus wrote it.
     public static func read(from url: URL) throws(CheckpointError) -> Checkpoint {
-        let contents = try Safetensors.read(from: url)
+        do { return try checked(Safetensors.read(from: url)) } catch { throw error.inFile(url.path) }
+    }
+
+    /// Decodes a checkpoint from a file's bytes, checking the structure and that Chorus wrote it.
+    public static func decode(_ bytes: [UInt8]) throws(CheckpointError) -> Checkpoint {
+        try checked(Safetensors.decode(bytes))
+    }
+
+    private static func checked(_ contents: Safetensors) throws(CheckpointError) -> Checkpoint {
         guard contents.metadata["format"] == format else {
-            throw CheckpointError(file: url.path, problem: "not a Chorus checkpoint (no '\(format)' metadata)")
+            throw CheckpointError(problem: "not a Chorus checkpoint (no '\(format)' metadata)")
         }
         guard contents.metadata["format_version"] == formatVersion else {
-            throw CheckpointError(file: url.path, problem: "checkpoint format version \(contents.metadata["format_version"] ?? "?") is not \(formatVersion)")
+            throw CheckpointError(problem: "checkpoint format version \(contents.metadata["format_version"] ?? "?") is not \(formatVersion)")
         }
         return Checkpoint(contents: contents)
     }
