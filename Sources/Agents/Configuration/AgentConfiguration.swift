@@ -148,11 +148,48 @@ public struct AgentConfiguration: Equatable, Sendable {
         }
     }
 
+    /// The most parameters a network may have (weights, Adam's two moments and gradients: 16 bytes each).
+    public static let maximumParameters = 50_000_000
+    /// The most observation values one rollout may hold (`envs_per_task × rollout_steps × observation size`, over tasks).
+    public static let maximumRolloutValues = 100_000_000
+    /// The most layers in each of `network.encoder`, `torso` and `head`.
+    public static let maximumLayers = 16
+
+    /// Throws, naming the key, when this preset would allocate more than the bounds above for `tasks`.
+    public func checkResources(for tasks: [Task], file: String) throws(ChorusError) {
+        for (key, sizes) in [("network.encoder", encoderSizes), ("network.torso", torsoSizes), ("network.head", headSizes)]
+        where sizes.count > Self.maximumLayers {
+            throw ChorusError(file: file, problem: "\(key): \(sizes.count) layers; at most \(Self.maximumLayers)")
+        }
+        func layers(_ sizes: [Int], from input: Int) -> Double {
+            var total = 0.0, width = Double(input)
+            for size in sizes { total += (width + 1) * Double(size); width = Double(size) }
+            return total
+        }
+        let columns = distral == nil ? 1.0 : 2.0
+        var parameters = 0.0, rolloutValues = 0.0
+        for task in tasks {
+            let observation = task.observationSpace.size
+            let encoder = layers(encoderSizes, from: observation)
+            let torso = layers(torsoSizes, from: encoderSizes.last ?? observation)
+            let heads = 2 * layers(headSizes + [max(task.actionSpace.flatSize, 1)], from: torsoSizes.last ?? 1)
+            parameters += columns * (encoder + heads + (architecture == .singleTask ? torso : 0))
+            rolloutValues += Double(environmentsPerTask) * Double(rolloutSteps + 1) * Double(observation)
+        }
+        parameters += columns * (architecture == .singleTask ? 0 : layers(torsoSizes, from: encoderSizes.last ?? 1))
+        if parameters > Double(Self.maximumParameters) {
+            throw ChorusError(file: file, problem: "network: about \(Int(parameters)) parameters for these tasks; at most \(Self.maximumParameters)")
+        }
+        if rolloutValues > Double(Self.maximumRolloutValues) {
+            throw ChorusError(file: file, problem: "envs_per_task × rollout_steps × observation size: \(Int(rolloutValues)) values per rollout; at most \(Self.maximumRolloutValues)")
+        }
+    }
+
     /// The resolved configuration as YAML (what a run directory keeps).
     public var yaml: String {
         func list(_ v: [Int]) -> String { "[" + v.map(String.init).joined(separator: ", ") + "]" }
         return """
-        name: \(name)
+        name: \(TaskSpec.isValidName(name) ? name : ConfigurationNode.quoted(name))
         algorithm: \(algorithm.rawValue)
         architecture: \(architecture.rawValue)
         network:

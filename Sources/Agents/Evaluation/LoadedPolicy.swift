@@ -27,8 +27,10 @@ public struct LoadedPolicy {
         suite = setup.suite
         let seed = setup.seed
         policy = MultiTaskPolicy(tasks: suite.tasks, configuration: configuration, seed: seed)
-        do { try checkpoint.restore(into: policy.parameters) } catch { throw ChorusError(file: url.path, problem: error.problem) }
-        popArt = Trainer.popArt(from: checkpoint, tasks: suite.tasks.count, configuration: configuration)
+        do {
+            try checkpoint.restore(into: policy.parameters)
+            popArt = try Trainer.popArt(from: checkpoint, tasks: suite.tasks.count, configuration: configuration)
+        } catch { throw ChorusError(file: url.path, problem: error.problem) }
     }
 
     /// For each task of `target`, the index of the trained task of the same name and spaces.

@@ -20,15 +20,23 @@ public struct LearningCurvePlot {
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
-    /// Reads a run's `metrics.csv` (`step,task,episodes,return_mean,…`).
-    public static func series(fromMetrics text: String, label: String) -> Series {
+    /// Reads a run's `metrics.csv` (`step,task,episodes,return_mean,…`); also counts the rows it skipped
+    /// because they do not have the header's number of fields (a row cut short by a crash) or no valid step.
+    /// Rows of intervals without a finished episode (an empty return) are no points, and are not counted.
+    public static func series(fromMetrics text: String, label: String) -> (series: Series, skippedRows: Int) {
         var curves: [String: [(step: Double, value: Double)]] = [:]
-        for line in text.split(separator: "\n").dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard f.count >= 4, let step = Double(f[0]), let value = Double(f[3]) else { continue }
-            curves[String(f[1]), default: []].append((step, value))
+        let lines = text.split(separator: "\n")
+        let columns = lines.first.flatMap { CSV.fields(of: $0)?.count } ?? 0
+        var skipped = 0
+        for line in lines.dropFirst() {
+            guard let f = CSV.fields(of: line), f.count == columns, columns >= 4, let step = Double(f[0]), step.isFinite else {
+                skipped += 1
+                continue
+            }
+            guard let value = Double(f[3]), value.isFinite else { continue }
+            curves[f[1], default: []].append((step, value))
         }
-        return Series(label: label, curves: curves)
+        return (Series(label: label, curves: curves), skipped)
     }
 
     public var svg: String {

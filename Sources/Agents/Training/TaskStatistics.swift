@@ -41,10 +41,14 @@ public struct TaskStatistics: Equatable, Sendable {
          distilledKullbackLeibler, distilledEntropy]
     }
 
+    /// The statistics `encoded` wrote; nil unless the counts are whole numbers in 0...2^40 and every sum is finite.
     public init?(encoded v: [Double]) {
-        guard v.count == Self.encodedCount else { return nil }
-        episodes = Int(v[0]); returnSum = v[1]; lengthSum = v[2]; successes = Int(v[3])
-        policyLoss = v[4]; valueLoss = v[5]; entropy = v[6]; updates = Int(v[7])
+        func count(_ x: Double) -> Int? { Int(exactly: x).flatMap { (0...(1 << 40)).contains($0) ? $0 : nil } }
+        guard v.count == Self.encodedCount, v.allSatisfy(\.isFinite),
+              let episodes = count(v[0]), let successes = count(v[3]), successes <= episodes, let updates = count(v[7])
+        else { return nil }
+        self.episodes = episodes; returnSum = v[1]; lengthSum = v[2]; self.successes = successes
+        policyLoss = v[4]; valueLoss = v[5]; entropy = v[6]; self.updates = updates
         distilledKullbackLeibler = v[8]; distilledEntropy = v[9]
     }
 }

@@ -36,9 +36,9 @@ extension Trainer {
     }
 
     /// Continues from `checkpoint`, written by a trainer with the same tasks and configuration.
+    /// Every saved value is checked (counters in range, statistics finite, environment states valid for
+    /// their tasks) before anything is restored.
     public func restore(from checkpoint: Checkpoint) throws(CheckpointError) {
-        try checkpoint.restore(into: policy.parameters)
-        try checkpoint.restore(optimizer: optimizer)
         let c = checkpoint.contents
         guard let progress = c.words("state.progress"), progress.count == 2,
               let words = c.words("state.rng"), let generator = RandomGenerator(stateWords: words),
@@ -47,11 +47,28 @@ extension Trainer {
               let stats = c.doubles("state.statistics"), stats.count == TaskStatistics.encodedCount * tasks.count else {
             throw CheckpointError(problem: "the checkpoint has no training state to resume from")
         }
-        environmentSteps = Int(progress[0])
-        updates = Int(progress[1])
+        guard let steps = Int(exactly: progress[0]), steps <= Self.maximumCounter,
+              let updateCount = Int(exactly: progress[1]), updateCount <= Self.maximumCounter else {
+            throw CheckpointError(problem: "state.progress holds \(progress[0]) steps and \(progress[1]) updates, beyond \(Self.maximumCounter)")
+        }
+        if let bad = (means + moments).first(where: { !$0.isFinite }) {
+            throw CheckpointError(problem: "the saved PopArt statistics hold \(bad)")
+        }
+        var restoredStatistics: [TaskStatistics] = []
+        for i in tasks.indices {
+            let slice = Array(stats[(TaskStatistics.encodedCount * i)..<(TaskStatistics.encodedCount * (i + 1))])
+            guard let taskStatistics = TaskStatistics(encoded: slice) else {
+                throw CheckpointError(problem: "the saved statistics of task '\(tasks[i].name)' are invalid (non-finite or out-of-range counts)")
+            }
+            restoredStatistics.append(taskStatistics)
+        }
+        try checkpoint.restore(into: policy.parameters)
+        try checkpoint.restore(optimizer: optimizer)
+        environmentSteps = steps
+        updates = updateCount
         rng = generator
         popArt.restore(means: means, secondMoments: moments)
-        statistics = tasks.indices.map { TaskStatistics(encoded: Array(stats[(TaskStatistics.encodedCount * $0)..<(TaskStatistics.encodedCount * ($0 + 1))]))! }
+        statistics = restoredStatistics
         for (i, batch) in batches.enumerated() {
             guard let values = c.doubles("state.env.\(i).values"), let words = c.words("state.env.\(i).words") else {
                 throw CheckpointError(problem: "the checkpoint has no environment state for task '\(tasks[i].name)'")
@@ -62,12 +79,18 @@ extension Trainer {
         }
     }
 
-    /// Restores PopArt statistics only (for evaluating a checkpoint).
-    public static func popArt(from checkpoint: Checkpoint, tasks: Int, configuration: AgentConfiguration) -> PopArt {
+    /// The largest step or update counter a checkpoint may hold (far beyond any run, far below overflow).
+    static let maximumCounter = 1 << 50
+
+    /// Restores PopArt statistics only (for evaluating a checkpoint); throws when they are saved but not finite.
+    public static func popArt(from checkpoint: Checkpoint, tasks: Int, configuration: AgentConfiguration) throws(CheckpointError) -> PopArt {
         var popArt = PopArt(tasks: tasks, enabled: configuration.popArt, beta: configuration.popArtBeta,
                             sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
         if let means = checkpoint.contents.doubles("state.popart.mean"), means.count == tasks,
            let moments = checkpoint.contents.doubles("state.popart.second_moment"), moments.count == tasks {
+            if let bad = (means + moments).first(where: { !$0.isFinite }) {
+                throw CheckpointError(problem: "the saved PopArt statistics hold \(bad)")
+            }
             popArt.restore(means: means, secondMoments: moments)
         }
         return popArt

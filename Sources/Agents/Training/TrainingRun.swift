@@ -8,10 +8,12 @@ import NeuralNetworks
 /// Checkpoints are written at every log interval, when stopped, and at the end; each holds the whole
 /// training state, so `resume` continues bit for bit. Every file is written to a temporary name and renamed.
 public final class TrainingRun {
-    public let directory: URL
+    public let run: RunDirectory
     public let suite: TaskSuite
     public let suiteReference: String
     public let learner: any Learner
+    /// Things the user should know about how the run was opened (printed by the command).
+    public private(set) var notices: [String] = []
     private var metricsRows: [String] = []
     private var bestScore = -Double.infinity
     private let randomReturns: [Double]
@@ -20,72 +22,115 @@ public final class TrainingRun {
 
     public static let metricsHeader = "step,task,episodes,return_mean,episode_length,success_rate,policy_loss,value_loss,entropy,kl_distilled,entropy_distilled,popart_mu,popart_sigma,steps_per_second"
 
-    public var latestCheckpoint: URL { directory.appendingPathComponent("checkpoints/latest.safetensors") }
-    public var bestCheckpoint: URL { directory.appendingPathComponent("checkpoints/best.safetensors") }
+    public var directory: URL { run.url }
+    public var latestCheckpoint: URL { run.latestCheckpoint }
+    public var bestCheckpoint: URL { run.bestCheckpoint }
     public var metricsFile: URL { directory.appendingPathComponent("metrics.csv") }
 
-    /// A new actor-critic run in `directory` (which must not already hold a run).
-    public convenience init(directory: URL, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration, seed: UInt64, threads: Int) throws(ChorusError) {
-        try Self.checkVacant(directory)
+    /// A new actor-critic run in the folder `out`: every check (Distral's spaces, resource bounds, the network)
+    /// is made before the folder is touched; `replacing` allows replacing an earlier run there.
+    public convenience init(out: String, replacing: Bool, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration,
+                            seed: UInt64, threads: Int) throws(ChorusError) {
         try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
-        try self.init(directory: directory, suite: suite, suiteReference: suiteReference,
-                      learner: Trainer(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads))
+        try configuration.checkResources(for: suite.tasks, file: suiteReference)
+        let trainer = Trainer(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads)
+        try self.init(run: RunDirectory.create(out, replacing: replacing), suite: suite, suiteReference: suiteReference, learner: trainer)
     }
 
-    /// A new run of any learner in `directory` (which must not already hold a run); `notes` are extra
-    /// YAML lines for `config.yaml` (a distillation's teachers).
-    public init(directory: URL, suite: TaskSuite, suiteReference: String, learner: any Learner, notes: String = "") throws(ChorusError) {
-        self.directory = directory
+    /// A new run of any learner in `run` (opened with `RunDirectory.create` after every check); `notes` are
+    /// extra YAML lines for `config.yaml` (a distillation's teachers). Writes the configuration, the suite and
+    /// a first checkpoint; only then is an earlier run that `run` replaces deleted.
+    public init(run: RunDirectory, suite: TaskSuite, suiteReference: String, learner: any Learner, notes: String = "") throws(ChorusError) {
+        self.run = run
         self.suite = suite
         self.suiteReference = suiteReference
-        try Self.checkVacant(directory)
         self.learner = learner
         randomReturns = Self.randomReturns(suite.tasks, seed: learner.seed)
-        do {
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
-        } catch {
-            throw ChorusError(file: directory.path, problem: "cannot create the run directory: \(error.localizedDescription)")
-        }
-        try Self.writeAtomically(configurationText(learner.configuration, seed: learner.seed) + notes, to: directory.appendingPathComponent("config.yaml"))
         metricsRows = [Self.metricsHeader]
-    }
-
-    /// Throws when `directory` already holds a run.
-    public static func checkVacant(_ directory: URL) throws(ChorusError) {
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoints/latest.safetensors").path) {
-            throw ChorusError(file: directory.path, problem: "already holds a run; continue it with --resume \(directory.path) or choose another --out")
+        do throws(ChorusError) {
+            do {
+                try FileManager.default.createDirectory(at: run.checkpointsFolder, withIntermediateDirectories: true)
+            } catch {
+                throw ChorusError(file: directory.path, problem: "cannot create the run directory: \(error.localizedDescription)")
+            }
+            try AtomicFile.write(configurationText(learner.configuration, seed: learner.seed) + notes, to: run.configurationFile)
+            try SuiteDefinition(suite).write(to: directory)
+            try saveLatest()
+        } catch {
+            run.rollBackReplacement()
+            throw error
         }
+        run.commitReplacement()
     }
 
-    /// Continues the run in `directory` from its latest checkpoint; `totalSteps` may extend it.
-    public init(resuming directory: URL, catalogue: Catalogue, totalSteps: Int?, threads: Int) throws(ChorusError) {
-        self.directory = directory
-        let latest = directory.appendingPathComponent("checkpoints/latest.safetensors")
+    /// Continues the run in `directory` from its latest checkpoint; `totalSteps` may extend it. The suite is
+    /// the copy the run keeps (a note says when the catalogue's differs); the checkpoint must be this run's.
+    public init(resuming path: String, catalogue: Catalogue, totalSteps: Int?, threads: Int) throws(ChorusError) {
+        run = try RunDirectory.open(path)
+        run.removeStaleTemporaryFiles()
+        let latest = run.latestCheckpoint
         guard FileManager.default.fileExists(atPath: latest.path) else {
-            throw ChorusError(file: directory.path, problem: "no run to resume here (no checkpoints/latest.safetensors)")
+            throw ChorusError(file: path, problem: "no run to resume here (no checkpoints/latest.safetensors)")
         }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint.read(from: latest) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
+        if checkpoint.metadata[Distiller.teachersKey] != nil {
+            throw ChorusError(file: path, problem: "is a distillation run, which cannot be resumed (its replay is not saved); distil again with chorus distill --overwrite")
+        }
         let setup = try Self.setup(of: checkpoint, file: latest.path, catalogue: catalogue, suiteOverride: nil)
+        try Self.checkBelongs(checkpoint, file: latest.path, to: run)
         var configuration = setup.configuration
         if let totalSteps { configuration.totalSteps = totalSteps }
         suite = setup.suite
         suiteReference = setup.suiteReference
+        try configuration.checkResources(for: suite.tasks, file: latest.path)
         let trainer = Trainer(tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads)
         do { try trainer.restore(from: checkpoint) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
         learner = trainer
         randomReturns = Self.randomReturns(suite.tasks, seed: setup.seed)
-        if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata["score"].flatMap(Double.init) { bestScore = score }
+        if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata["score"].flatMap(Double.init), score.isFinite { bestScore = score }
         // Keep the metrics written up to the checkpoint's step.
         let text = (try? String(contentsOf: metricsFile, encoding: .utf8)) ?? Self.metricsHeader
-        metricsRows = text.split(separator: "\n").map(String.init).filter { line in
-            guard let step = line.split(separator: ",").first.flatMap({ Int($0) }) else { return line == Self.metricsHeader }
+        metricsRows = [Self.metricsHeader] + text.split(separator: "\n").dropFirst().map(String.init).filter { line in
+            guard let step = line.split(separator: ",").first.flatMap({ Int($0) }) else { return false }
             return step <= trainer.environmentSteps
         }
-        try Self.writeAtomically(configurationText(configuration, seed: setup.seed), to: directory.appendingPathComponent("config.yaml"))
+        if SuiteDefinition(metadata: checkpoint.metadata) == nil {
+            notices.append("this run predates saved suites; it uses the catalogue's '\(suiteReference)', and from now on keeps its own copy")
+        } else if let current = try? catalogue.loadSuite(suiteReference).selecting(suite.tasks.map(\.name)),
+                  SuiteDefinition(current) != SuiteDefinition(suite) {
+            notices.append("the catalogue's suite '\(suiteReference)' has changed since this run started; the run continues on its own copy (\(directory.appendingPathComponent("suite.yaml").path))")
+        }
+        try AtomicFile.write(configurationText(configuration, seed: setup.seed), to: run.configurationFile)
+        try SuiteDefinition(suite).write(to: directory)
+    }
+
+    /// Throws unless `checkpoint` was written by the run whose `config.yaml` is in `run` (same suite, tasks,
+    /// seed and agent, whatever the step budget), so a checkpoint copied in from another run is refused.
+    static func checkBelongs(_ checkpoint: Checkpoint, file: String, to run: RunDirectory) throws(ChorusError) {
+        let node = try ConfigurationNode.load(contentsOf: run.configurationFile)
+        let fields = try node.mapping(allowedKeys: ["suite", "tasks", "seed", "agent", "teachers"])
+        let metadata = checkpoint.metadata
+        func mismatch(_ what: String) -> ChorusError {
+            ChorusError(file: file, problem: "was not written by this run: its \(what) differs from \(run.configurationFile.path); copy back the run's own checkpoint or start a new run")
+        }
+        if let suite = try fields["suite"]?.string(), suite != metadata[Trainer.MetadataKey.suite] { throw mismatch("suite") }
+        if let seed = fields["seed"] { guard String(try seed.int(in: 0...Int.max)) == metadata[Trainer.MetadataKey.seed] ?? "" else { throw mismatch("seed") } }
+        if let tasks = fields["tasks"] {
+            var names: [String] = []
+            for item in try tasks.sequence() { names.append(try item.string()) }
+            guard names.joined(separator: "\n") == metadata[Trainer.MetadataKey.tasks] else { throw mismatch("task list") }
+        }
+        if let agent = fields["agent"], let saved = metadata[Trainer.MetadataKey.agent] {
+            var expected = try AgentConfiguration(agent), actual = try AgentConfiguration.parse(saved, file: file + " (agent metadata)")
+            expected.totalSteps = 0; actual.totalSteps = 0
+            guard expected == actual else { throw mismatch("agent configuration") }
+        }
     }
 
     /// What a checkpoint was trained on: its agent configuration, suite (narrowed to its tasks) and seed.
+    /// The suite is the copy saved in the checkpoint, or for older checkpoints the catalogue's; `suiteOverride`
+    /// names another suite from the catalogue.
     public static func setup(of checkpoint: Checkpoint, file: String, catalogue: Catalogue, suiteOverride: String?)
         throws(ChorusError) -> (configuration: AgentConfiguration, suite: TaskSuite, suiteReference: String, seed: UInt64) {
         let m = checkpoint.metadata
@@ -94,7 +139,12 @@ public final class TrainingRun {
             throw ChorusError(file: file, problem: "not a training checkpoint (no agent, suite or task metadata)")
         }
         let configuration = try AgentConfiguration.parse(agent, file: file + " (agent metadata)")
-        let suite = try catalogue.loadSuite(suiteOverride ?? suiteReference)
+        let suite: TaskSuite
+        if suiteOverride == nil, let definition = SuiteDefinition(metadata: m) {
+            suite = try definition.load(file: file + " (saved suite)")
+        } else {
+            suite = try catalogue.loadSuite(suiteOverride ?? suiteReference)
+        }
         let names = tasks.split(separator: "\n").map(String.init)
         let selected: TaskSuite
         do { selected = try suite.selecting(names) } catch {
@@ -106,7 +156,7 @@ public final class TrainingRun {
     public enum Outcome: Sendable { case finished, interrupted }
 
     /// Trains until `configuration.totalSteps` env steps or until `shouldStop()` says so; `report` gets
-    /// a progress line after every iteration (`isLogLine` at log intervals).
+    /// a progress line after every iteration (`isLogLine` at log intervals, and for warnings).
     public func train(report: (_ line: String, _ isLogLine: Bool) -> Void, shouldStop: () -> Bool) throws(ChorusError) -> Outcome {
         let trainer = learner, c = learner.configuration
         let start = Date()
@@ -126,10 +176,11 @@ public final class TrainingRun {
             let crossed = before / c.logInterval != trainer.environmentSteps / c.logInterval || trainer.environmentSteps >= c.totalSteps
             if crossed {
                 let intervalRate = Double(trainer.environmentSteps - intervalSteps) / max(Date().timeIntervalSince(intervalStart), 1e-9)
-                let line = logInterval(stepsPerSecond: intervalRate)
+                let (line, warnings) = logInterval(stepsPerSecond: intervalRate)
                 intervalStart = Date(); intervalSteps = trainer.environmentSteps
                 try saveLatest()
                 report(line, true)
+                for warning in warnings + saveBestIfImproved() { report("warning: " + warning, true) }
             } else {
                 let eta = Double(c.totalSteps - trainer.environmentSteps) / max(rate, 1e-9)
                 report(String(format: "step %d/%d  %.0f steps/s  ETA %.0fs", trainer.environmentSteps, c.totalSteps, rate, eta), false)
@@ -143,63 +194,77 @@ public final class TrainingRun {
         let evaluator = Evaluator(episodes: episodes, seed: learner.seed &+ 1, deterministic: false)
         let report = evaluator.evaluate(suite: suite.name, tasks: suite.tasks, policy: learner.policy, popArt: learner.popArt,
                                         policyTask: Array(suite.tasks.indices))
-        try Self.writeAtomically(report.table + "\n", to: directory.appendingPathComponent("evaluation.txt"))
-        try Self.writeAtomically(String(decoding: report.json(), as: UTF8.self) + "\n", to: directory.appendingPathComponent("evaluation.json"))
+        try AtomicFile.write(report.table + "\n", to: directory.appendingPathComponent("evaluation.txt"))
+        try AtomicFile.write(String(decoding: report.json(), as: UTF8.self) + "\n", to: directory.appendingPathComponent("evaluation.json"))
         return report
     }
 
-    /// Writes this interval's metrics rows, saves checkpoints, resets the statistics; returns a summary line.
-    private func logInterval(stepsPerSecond: Double) -> String {
+    /// Tasks already warned about PopArt's σ sitting at its ceiling.
+    private var warnedSigmaCeiling: Set<Int> = []
+    /// The mean normalised training score of the interval just logged (for the best checkpoint).
+    private var intervalScore = -Double.infinity
+
+    /// Adds this interval's metrics rows and resets the statistics; returns a summary line and warnings.
+    private func logInterval(stepsPerSecond: Double) -> (line: String, warnings: [String]) {
         let trainer = learner
-        var parts: [String] = []
+        var parts: [String] = [], warnings: [String] = []
         for (i, task) in suite.tasks.enumerated() {
             let s = trainer.statistics[i]
             func f(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "" }
-            metricsRows.append([String(trainer.environmentSteps), task.name, String(s.episodes), f(s.meanReturn), f(s.meanLength),
-                                f(s.successRate), f(s.meanPolicyLoss), f(s.meanValueLoss), f(s.meanEntropy),
-                                f(s.meanDistilledKullbackLeibler), f(s.meanDistilledEntropy),
-                                f(trainer.popArt.mean(i)), f(trainer.popArt.sigma(i)), String(format: "%.0f", stepsPerSecond)].joined(separator: ","))
+            metricsRows.append(CSV.row([String(trainer.environmentSteps), task.name, String(s.episodes), f(s.meanReturn), f(s.meanLength),
+                                        f(s.successRate), f(s.meanPolicyLoss), f(s.meanValueLoss), f(s.meanEntropy),
+                                        f(s.meanDistilledKullbackLeibler), f(s.meanDistilledEntropy),
+                                        f(trainer.popArt.mean(i)), f(trainer.popArt.sigma(i)), String(format: "%.0f", stepsPerSecond)]))
             parts.append(s.episodes > 0 ? String(format: "%@ %.1f", task.name, s.meanReturn) : "\(task.name) –")
             if lastScores.count != suite.tasks.count { lastScores = Array(repeating: 0, count: suite.tasks.count) }
             if s.episodes > 0 {
                 lastScores[i] = TaskEvaluation.normalizedScore(s.meanReturn, random: randomReturns[i], solved: task.spec.solvedReturn)
             }
-        }
-        do {
-            let score = lastScores.reduce(0, +) / Double(lastScores.count)
-            if score > bestScore {
-                bestScore = score
-                var best = trainer.checkpoint(suite: suiteReference)
-                best.metadata["score"] = String(score)
-                try? best.write(to: bestCheckpoint)
+            let popArt = trainer.popArt
+            if popArt.enabled, popArt.sigma(i) >= popArt.sigmaMax, warnedSigmaCeiling.insert(i).inserted {
+                warnings.append("task '\(task.name)': PopArt's σ sits at its ceiling sigma_max = \(popArt.sigmaMax), so its values are no longer normalised; is reward_scale (\(task.spec.rewardScale)) too large?")
             }
         }
+        intervalScore = lastScores.reduce(0, +) / Double(lastScores.count)
         for i in trainer.statistics.indices { trainer.statistics[i] = TaskStatistics() }
-        return String(format: "step %d  %.0f steps/s  ", trainer.environmentSteps, stepsPerSecond) + parts.joined(separator: "  ")
+        return (String(format: "step %d  %.0f steps/s  ", trainer.environmentSteps, stepsPerSecond) + parts.joined(separator: "  "), warnings)
     }
 
-    /// Saves the latest checkpoint and the metrics file.
+    /// Writes the best checkpoint when the last interval's score beats the best so far; returns a warning if it could not.
+    private func saveBestIfImproved() -> [String] {
+        guard intervalScore > bestScore else { return [] }
+        var best = checkpoint()
+        best.metadata["score"] = String(intervalScore)
+        do { try best.write(to: bestCheckpoint) } catch {
+            return ["could not write the best checkpoint (\(error.problem)); the latest checkpoint is intact"]
+        }
+        bestScore = intervalScore
+        return []
+    }
+
+    /// The learner's checkpoint with the run's suite saved in it.
+    private func checkpoint() -> Checkpoint {
+        var checkpoint = learner.checkpoint(suite: suiteReference)
+        checkpoint.metadata.merge(SuiteDefinition(suite).metadata) { $1 }
+        return checkpoint
+    }
+
+    /// Saves the metrics file, then the latest checkpoint (metrics first, so a kill in between never loses a row:
+    /// on resume, rows past the checkpoint's step are dropped and written again).
     public func saveLatest() throws(ChorusError) {
-        do { try learner.checkpoint(suite: suiteReference).write(to: latestCheckpoint) } catch {
+        try AtomicFile.write(metricsRows.joined(separator: "\n") + "\n", to: metricsFile)
+        do { try checkpoint().write(to: latestCheckpoint) } catch {
             throw ChorusError(file: latestCheckpoint.path, problem: error.problem)
         }
-        try Self.writeAtomically(metricsRows.joined(separator: "\n") + "\n", to: metricsFile)
     }
 
     private func configurationText(_ configuration: AgentConfiguration, seed: UInt64) -> String {
-        "# Resolved configuration of this run.\nsuite: \(suiteReference)\ntasks: [\(suite.tasks.map(\.name).joined(separator: ", "))]\nseed: \(seed)\nagent:\n"
+        RunDirectory.header + "\nsuite: \(ConfigurationNode.quoted(suiteReference))\ntasks: [\(suite.tasks.map(\.name).joined(separator: ", "))]\nseed: \(seed)\nagent:\n"
             + configuration.yaml.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
     }
 
     private static func randomReturns(_ tasks: [Task], seed: UInt64) -> [Double] {
         let evaluator = Evaluator(episodes: 10, seed: seed &+ 1, deterministic: false)
         return tasks.enumerated().map { evaluator.randomReturns(task: $1, index: $0) }
-    }
-
-    /// Writes `text` to a temporary file beside `url`, then renames it over `url`.
-    public static func writeAtomically(_ text: String, to url: URL) throws(ChorusError) {
-        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-            throw ChorusError(file: url.path, problem: "cannot write: \(error.localizedDescription)")
-        }
     }
 }

@@ -20,6 +20,9 @@ public struct ConfigurationNode {
 
     /// Parses the YAML `text`; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ChorusError) -> ConfigurationNode {
+        if let finding = YAMLScreen.check(text) {
+            throw ChorusError(file: file, line: finding.line, column: finding.column, problem: finding.problem)
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw ChorusError(file: file, problem: "the file is empty")
@@ -34,8 +37,28 @@ public struct ConfigurationNode {
         }
     }
 
+    /// A YAML double-quoted scalar (JSON's escapes are valid YAML).
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04X", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// Reads and parses the YAML file at `url`.
     public static func load(contentsOf url: URL) throws(ChorusError) -> ConfigurationNode {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        guard size <= YAMLScreen.maximumBytes else {
+            throw ChorusError(file: url.path, problem: "the file has \(size) bytes; a configuration file is at most \(YAMLScreen.maximumBytes)")
+        }
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw ChorusError(file: url.path, problem: "cannot read the file: \(error.localizedDescription)")

@@ -24,6 +24,9 @@ public protocol Environment {
     /// The full internal state as numbers (for conformance tests and the viewer); setting it replaces the state.
     var state: [Double] { get set }
 
+    /// Why `state` cannot be a state of this environment (nil when it can), checked before a saved state is set.
+    func stateProblem(_ state: [Double]) -> String?
+
     /// Writes the observation of the current state.
     func observe(into observation: UnsafeMutableBufferPointer<Float>)
 
@@ -37,6 +40,14 @@ public protocol Environment {
 
 extension Environment {
     public var goalReached: Bool { false }
+
+    /// Accepts any finite state of the right length.
+    public func stateProblem(_ state: [Double]) -> String? {
+        let expected = self.state.count
+        if state.count != expected { return "\(state.count) state values where \(id) has \(expected)" }
+        if let bad = state.firstIndex(where: { !$0.isFinite }) { return "state value \(bad) is \(state[bad])" }
+        return nil
+    }
 
     /// Starts an episode from a seed and returns the first observation (a convenience that allocates).
     public mutating func reset(seed: UInt64) -> [Float] {

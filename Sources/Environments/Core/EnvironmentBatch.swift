@@ -151,15 +151,30 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
             throw ChorusError(file: "checkpoint", problem: "the saved environment state does not fit this task's batch of \(count)")
         }
         let size = observationSize
+        // Check every environment before changing any, so a bad snapshot leaves the batch as it was.
+        var restored: [(state: [Double], elapsed: Int, reward: Double, generator: RandomGenerator)] = []
         for i in 0..<count {
             let row = Array(snapshot.values[(i * width)..<((i + 1) * width)])
+            let state = Array(row[0..<(width - 2)])
             guard let generator = RandomGenerator(stateWords: Array(snapshot.words[(4 * i)..<(4 * i + 4)])) else {
                 throw ChorusError(file: "checkpoint", problem: "the saved random stream of environment \(i) is invalid")
             }
-            lanes[i].environment.state = Array(row[0..<(width - 2)])
-            lanes[i].environment.elapsedSteps = Int(row[width - 2])
-            lanes[i].episodeReward = row[width - 1]
-            lanes[i].generator = generator
+            if let problem = lanes[i].environment.stateProblem(state) {
+                throw ChorusError(file: "checkpoint", problem: "the saved state of environment \(i) is invalid: \(problem)")
+            }
+            guard let elapsed = Int(exactly: row[width - 2]), (0...maxEpisodeSteps).contains(elapsed) else {
+                throw ChorusError(file: "checkpoint", problem: "environment \(i) has \(row[width - 2]) elapsed steps, not a whole number in 0...\(maxEpisodeSteps)")
+            }
+            guard row[width - 1].isFinite else {
+                throw ChorusError(file: "checkpoint", problem: "environment \(i) has a non-finite episode reward \(row[width - 1])")
+            }
+            restored.append((state, elapsed, row[width - 1], generator))
+        }
+        for i in 0..<count {
+            lanes[i].environment.state = restored[i].state
+            lanes[i].environment.elapsedSteps = restored[i].elapsed
+            lanes[i].episodeReward = restored[i].reward
+            lanes[i].generator = restored[i].generator
             observations.withUnsafeMutableBufferPointer { obs in
                 lanes[i].environment.observe(into: .init(start: obs.baseAddress! + i * size, count: size))
             }

@@ -34,8 +34,37 @@ public struct GridMap: Equatable, Sendable {
     /// The `(column, row)` of a cell index.
     @inlinable public func position(of index: Int) -> (column: Int, row: Int) { (index % width, index / width) }
 
+    /// The largest map side, in cells (observations grow with the cell count).
+    public static let maximumSide = 128
+
+    /// The map as text, in the legend `parse` reads.
+    public var text: String {
+        var lines: [String] = []
+        for row in 0..<height {
+            var line = ""
+            for column in 0..<width {
+                let i = index(column: column, row: row)
+                if i == start { line += "A"; continue }
+                switch cells[i] {
+                case .floor: line += "."
+                case .wall: line += "#"
+                case .goal: line += "G"
+                case .lava: line += "L"
+                case .key: line += "K"
+                case .door: line += "D"
+                }
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Reads and validates the map in `file`.
     public static func load(contentsOf file: URL) throws(ChorusError) -> GridMap {
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        guard size <= 4 * (maximumSide + 2) * maximumSide else {
+            throw ChorusError(file: file.path, problem: "the map file has \(size) bytes; a map is at most \(maximumSide)×\(maximumSide) cells")
+        }
         let text: String
         do { text = try String(contentsOf: file, encoding: .utf8) } catch {
             throw ChorusError(file: file.path, problem: "cannot read the map: \(error.localizedDescription)")
@@ -45,6 +74,9 @@ public struct GridMap: Equatable, Sendable {
 
     /// Parses and validates a map; `file` names the source in error messages.
     public static func parse(_ text: String, name: String, file: String = "<map>") throws(ChorusError) -> GridMap {
+        guard text.utf8.count <= 4 * (maximumSide + 2) * maximumSide else {
+            throw ChorusError(file: file, problem: "the map has \(text.utf8.count) bytes; a map is at most \(maximumSide)×\(maximumSide) cells")
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
         }
@@ -53,6 +85,9 @@ public struct GridMap: Equatable, Sendable {
             throw ChorusError(file: file, problem: "the map is empty")
         }
         let width = first.count
+        guard width <= maximumSide, lines.count <= maximumSide else {
+            throw ChorusError(file: file, problem: "the map is \(width)×\(lines.count) cells; a map is at most \(maximumSide)×\(maximumSide)")
+        }
         var cells: [Cell] = []
         var start: Int?
         for (row, line) in lines.enumerated() {

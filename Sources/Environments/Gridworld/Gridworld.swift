@@ -58,14 +58,32 @@ public struct Gridworld: Environment {
     public var actionSpace: Space { .discrete(4) }
     public var observationSpace: Box { Box(low: 0, high: 1, shape: [baseObservation.count]) }
 
-    /// `(agent cell, has key, elapsed steps)`.
+    /// `(agent cell, has key, elapsed steps)`; set only values that `stateProblem` accepts.
     public var state: [Double] {
         get { [Double(agent), hasKey ? 1 : 0, Double(elapsedSteps)] }
         set {
+            precondition(stateProblem(newValue) == nil, "invalid gridworld state \(newValue)")
             agent = Int(newValue[0])
             hasKey = newValue[1] != 0
-            elapsedSteps = newValue.count > 2 ? Int(newValue[2]) : 0
+            elapsedSteps = Int(newValue[2])
         }
+    }
+
+    /// The agent on a cell it can stand on (not a wall, not a door without the key), the key flag 0 or 1,
+    /// and the elapsed steps a whole number within the time limit.
+    public func stateProblem(_ state: [Double]) -> String? {
+        guard state.count == 3 else { return "\(state.count) state values where a gridworld has 3" }
+        guard let cell = Int(exactly: state[0]), map.cells.indices.contains(cell) else {
+            return "agent cell \(state[0]) is not a cell of the \(map.width)×\(map.height) map '\(map.name)'"
+        }
+        guard state[1] == 0 || state[1] == 1 else { return "has-key flag \(state[1]) is not 0 or 1" }
+        if map.cells[cell] == .wall || (map.cells[cell] == .door && state[1] == 0) {
+            return "agent cell \(cell) of map '\(map.name)' is a wall or a closed door"
+        }
+        guard let elapsed = Int(exactly: state[2]), (0...maxEpisodeSteps).contains(elapsed) else {
+            return "elapsed steps \(state[2]) are not a whole number in 0...\(maxEpisodeSteps)"
+        }
+        return nil
     }
 
     public mutating func reset(using rng: inout RandomGenerator, observation: UnsafeMutableBufferPointer<Float>) {

@@ -71,6 +71,11 @@ public struct Catalogue: Sendable {
         try TaskSuite.load(contentsOf: resolve(nameOrPath, in: environmentsDirectory, ext: "yaml", kind: "suite", flag: "--suite"), catalogue: self)
     }
 
+    /// Loads the maps a suite at `suite` names: catalogue names, or paths relative to the suite file.
+    func mapLoader(relativeTo suite: URL) -> TaskSuite.MapLoader {
+        { reference, node throws(ChorusError) in try GridMap.load(contentsOf: mapURL(reference, relativeTo: suite, node: node)) }
+    }
+
     /// The file of a map named in a suite: a catalogue name, or a path relative to the suite file.
     func mapURL(_ nameOrPath: String, relativeTo suite: URL, node: ConfigurationNode) throws(ChorusError) -> URL {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".txt") {

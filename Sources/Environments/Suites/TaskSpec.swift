@@ -29,6 +29,12 @@ public struct TaskSpec: Equatable, Sendable {
         self.solvedReturn = solvedReturn
     }
 
+    /// Task names are 1–64 characters from `[A-Za-z0-9._-]`: they name files, checkpoint keys, CSV cells and `--task` entries.
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count)
+            && name.utf8.allSatisfy { c in (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D }
+    }
+
     static let keys: Set<String> = ["name", "env", "map", "goal", "start", "max_steps", "reward_scale", "solved_return"]
 
     /// Reads a task from its YAML mapping.
@@ -38,6 +44,9 @@ public struct TaskSpec: Equatable, Sendable {
         guard let envNode = fields["env"] else { throw node.error("missing key 'env'") }
         guard let solved = fields["solved_return"] else { throw node.error("missing key 'solved_return'") }
         self.name = try nameNode.string()
+        guard Self.isValidName(name) else {
+            throw nameNode.error("task name '\(name)' must be 1–64 characters from A–Z, a–z, 0–9, '.', '_' and '-'")
+        }
         self.env = try envNode.string()
         self.map = try fields["map"]?.string()
         self.goal = try fields["goal"].map { node throws(ChorusError) in GridPosition(try node.intPair()) }

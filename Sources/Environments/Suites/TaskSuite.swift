@@ -24,19 +24,31 @@ public struct TaskSuite: Sendable {
 
     /// Reads and validates the suite at `url`; map names resolve through `catalogue`.
     public static func load(contentsOf url: URL, catalogue: Catalogue) throws(ChorusError) -> TaskSuite {
-        try parse(ConfigurationNode.load(contentsOf: url), url: url, catalogue: catalogue)
+        try parse(ConfigurationNode.load(contentsOf: url), url: url, maps: catalogue.mapLoader(relativeTo: url))
     }
 
     /// Parses and validates suite YAML `text` as if read from `url` (which names it and anchors relative map paths).
     public static func parse(_ text: String, url: URL, catalogue: Catalogue) throws(ChorusError) -> TaskSuite {
-        try parse(ConfigurationNode.parse(text, file: url.path), url: url, catalogue: catalogue)
+        try parse(ConfigurationNode.parse(text, file: url.path), url: url, maps: catalogue.mapLoader(relativeTo: url))
     }
 
-    private static func parse(_ root: ConfigurationNode, url: URL, catalogue: Catalogue) throws(ChorusError) -> TaskSuite {
-        let fields = try root.mapping(allowedKeys: ["description", "tasks"])
+    /// Parses suite YAML `text` whose maps come from `maps` (a map reference and its node → the map).
+    public static func parse(_ text: String, file: String, maps: MapLoader) throws(ChorusError) -> TaskSuite {
+        try parse(ConfigurationNode.parse(text, file: file), url: URL(fileURLWithPath: file), maps: maps)
+    }
+
+    /// Finds the map a task names (`map:`), reporting problems at the task's node.
+    public typealias MapLoader = (_ reference: String, _ node: ConfigurationNode) throws(ChorusError) -> GridMap
+
+    /// The most tasks one suite may hold.
+    public static let maximumTasks = 256
+
+    private static func parse(_ root: ConfigurationNode, url: URL, maps loadMap: MapLoader) throws(ChorusError) -> TaskSuite {
+        let fields = try root.mapping(allowedKeys: ["name", "description", "tasks"])
         guard let tasksNode = fields["tasks"] else { throw root.error("missing key 'tasks'") }
         let taskNodes = try tasksNode.sequence()
         guard !taskNodes.isEmpty else { throw tasksNode.error("a suite needs at least one task") }
+        guard taskNodes.count <= maximumTasks else { throw tasksNode.error("\(taskNodes.count) tasks; a suite holds at most \(maximumTasks)") }
         var tasks: [Task] = []
         var mapCache: [String: GridMap] = [:]
         for node in taskNodes {
@@ -48,10 +60,9 @@ public struct TaskSuite: Sendable {
             if let classic = EnvironmentPrototype.classicControl(spec.env, maxSteps: spec.maxSteps) {
                 prototype = classic
             } else if spec.env == "Gridworld", let mapName = spec.map {
-                let mapURL = try catalogue.mapURL(mapName, relativeTo: url, node: node)
                 let map: GridMap
-                if let cached = mapCache[mapURL.path] { map = cached } else { map = try GridMap.load(contentsOf: mapURL) }
-                mapCache[mapURL.path] = map
+                if let cached = mapCache[mapName] { map = cached } else { map = try loadMap(mapName, node) }
+                mapCache[mapName] = map
                 prototype = .gridworld(try Self.gridworld(spec, map: map, node: node))
             } else {
                 let known = EnvironmentPrototype.registry.map(\.id).joined(separator: ", ")
@@ -60,7 +71,8 @@ public struct TaskSuite: Sendable {
             tasks.append(Task(spec: spec, prototype: prototype))
         }
         let description = try fields["description"]?.string() ?? ""
-        return TaskSuite(name: url.deletingPathExtension().lastPathComponent, description: description, file: url.path, tasks: tasks)
+        let name = try fields["name"]?.string() ?? url.deletingPathExtension().lastPathComponent
+        return TaskSuite(name: name, description: description, file: url.path, tasks: tasks)
     }
 
     /// The gridworld of a task: the map with the task's goal, start and time limit, checked for reachability.
@@ -88,8 +100,15 @@ public struct TaskSuite: Sendable {
 
     /// The suite narrowed to the named tasks (for `--task`), in the given order.
     public func selecting(_ names: [String]) throws(ChorusError) -> TaskSuite {
+        guard !names.isEmpty else {
+            throw ChorusError(file: "--task", problem: "names no task (tasks of suite '\(self.name)': \(tasks.map(\.name).joined(separator: ", ")))")
+        }
         var selected: [Task] = []
         for name in names {
+            guard !name.isEmpty else { throw ChorusError(file: "--task", problem: "has an empty task name; separate names with single commas") }
+            guard !selected.contains(where: { $0.name == name }) else {
+                throw ChorusError(file: "--task", problem: "names task '\(name)' twice")
+            }
             guard let task = tasks.first(where: { $0.name == name }) else {
                 throw ChorusError(file: "--task", problem: "suite '\(self.name)' has no task '\(name)' (tasks: \(tasks.map(\.name).joined(separator: ", ")))")
             }

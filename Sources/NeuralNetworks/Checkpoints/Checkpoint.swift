@@ -71,6 +71,9 @@ public struct Checkpoint: Equatable, Sendable {
             guard t.rows == p.value.rows, t.columns == p.value.columns else {
                 throw CheckpointError(problem: "parameter '\(p.name)' is \(t.rows)×\(t.columns) in the checkpoint but \(p.value.rows)×\(p.value.columns) in the network")
             }
+            if let bad = t.storage.first(where: { !$0.isFinite }) {
+                throw CheckpointError(problem: "parameter '\(p.name)' holds \(bad): the checkpoint is corrupt or the run diverged")
+            }
             values.append(t)
         }
         let known = Set(parameters.map(\.name))

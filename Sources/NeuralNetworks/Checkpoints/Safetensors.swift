@@ -141,7 +141,7 @@ public struct Safetensors: Equatable, Sendable {
         guard bytes.count >= 8 else { throw fail("\(bytes.count) bytes, too short for the 8-byte header length") }
         var length: UInt64 = 0
         for i in 0..<8 { length |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-        guard length >= 2, length <= UInt64(bytes.count - 8) else {
+        guard length >= 2, length <= UInt64(bytes.count - 8), length <= 100_000_000 else {
             throw fail("the header length \(length) does not fit the file size \(bytes.count)")
         }
         let headerEnd = 8 + Int(length)
@@ -181,7 +181,8 @@ public struct Safetensors: Equatable, Sendable {
             let (elements, overflow) = shape.reduce((1, false)) { acc, n in
                 let (p, o) = acc.0.multipliedReportingOverflow(by: n); return (p, acc.1 || o)
             }
-            guard !overflow, elements * dtype.size == end - begin else {
+            let (byteCount, byteOverflow) = elements.multipliedReportingOverflow(by: dtype.size)
+            guard !overflow, !byteOverflow, byteCount == end - begin else {
                 throw fail("tensor '\(name)' has \(end - begin) bytes for shape \(shape) of \(dtype.rawValue)")
             }
             ranges.append((begin, end, name))

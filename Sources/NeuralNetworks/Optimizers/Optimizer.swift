@@ -23,8 +23,12 @@ extension Optimizer {
 
     /// The step count and per-parameter buffers written by `encodeState`, checked against the parameters' shapes.
     func decodeState(_ tensors: [String: Tensor], prefix: String, bufferNames: [String]) throws(CheckpointError) -> (step: Int, buffers: [[Tensor]]) {
-        guard let step = tensors["\(prefix).step"], step.count == 1, step.storage[0] >= 0 else {
+        guard let stepTensor = tensors["\(prefix).step"], stepTensor.count == 1 else {
             throw CheckpointError(problem: "optimizer state '\(prefix).step' is missing")
+        }
+        // Float counts steps exactly up to 2^24; a larger, fractional, negative or non-finite count is not ours.
+        guard let step = Int(exactly: stepTensor.storage[0]), (0...(1 << 24)).contains(step) else {
+            throw CheckpointError(problem: "optimizer state '\(prefix).step' is \(stepTensor.storage[0]), not a step count in 0...\(1 << 24)")
         }
         var buffers: [[Tensor]] = []
         for bufferName in bufferNames {
@@ -35,10 +39,13 @@ extension Optimizer {
                 guard t.rows == p.value.rows, t.columns == p.value.columns else {
                     throw CheckpointError(problem: "optimizer state '\(name)' has shape \(t.rows)×\(t.columns), expected \(p.value.rows)×\(p.value.columns)")
                 }
+                if let bad = t.storage.first(where: { !$0.isFinite }) {
+                    throw CheckpointError(problem: "optimizer state '\(name)' holds \(bad)")
+                }
                 buffer.append(t)
             }
             buffers.append(buffer)
         }
-        return (Int(step.storage[0]), buffers)
+        return (step, buffers)
     }
 }

@@ -145,10 +145,28 @@ public final class WatchSession {
                                                                    SDL_PIXELFORMAT_RGBA32.rawValue) else { return false }
             defer { SDL_FreeSurface(surface) }
             let temporary = url.path + ".partial"
-            guard IMG_SavePNG(surface, temporary) == 0 else { return false }
+            guard IMG_SavePNG(surface, temporary) == 0, Self.isCompletePNG(temporary) else {
+                unlink(temporary)
+                return false
+            }
             return rename(temporary, url.path) == 0
         }
-        guard ok else { throw ChorusError(file: url.path, problem: "cannot write the PNG frame: \(String(cString: SDL_GetError()))") }
+        guard ok else {
+            throw ChorusError(file: url.path, problem: "cannot write the PNG frame (is the disk full?): \(String(cString: SDL_GetError()))")
+        }
+    }
+
+    /// True when the file at `path` ends with PNG's IEND chunk and is on disk: SDL_image reports success even
+    /// when a full disk cut the file short.
+    static func isCompletePNG(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size >= 20 else { return false }
+        var tail = [UInt8](repeating: 0, count: 8)
+        guard pread(descriptor, &tail, 8, size - 8) == 8 else { return false }
+        return tail == [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82] && fsync(descriptor) == 0
     }
 }
 #endif

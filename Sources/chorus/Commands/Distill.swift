@@ -36,21 +36,24 @@ struct Distill: ParsableCommand {
             throw ChorusError(file: agent, problem: "has no distillation: section, so it is not a student preset (try --agent distill)")
         }
         if let steps = options.steps { configuration.totalSteps = steps }
+        try configuration.checkResources(for: loaded.tasks, file: agent)
         let teacherSet = try Teachers(teachers, suite: loaded, suiteReference: suite, catalogue: catalogue)
-        let directory = try options.runDirectory(suite: loaded, agent: configuration.name)
         let seed = options.seed
         let distiller = Distiller(tasks: loaded.tasks, configuration: configuration, teachers: teacherSet, seed: seed, threads: options.threads)
-        let notes = "teachers:\n" + loaded.tasks.indices.map { "  \(loaded.tasks[$0].name): \(teacherSet.runs[teacherSet.assignments[$0].run].file)" }.joined(separator: "\n") + "\n"
-        let run = try TrainingRun(directory: directory, suite: loaded, suiteReference: suite, learner: distiller, notes: notes)
-        print("distilling \(teachers.count) teacher run(s) into \(configuration.name) (\(distiller.policy.parameterCount) parameters) on \(loaded.name) for \(configuration.totalSteps) steps → \(directory.path)")
+        let notes = "teachers:\n" + loaded.tasks.indices.map {
+            "  \(loaded.tasks[$0].name): \(ConfigurationNode.quoted(teacherSet.runs[teacherSet.assignments[$0].run].file))"
+        }.joined(separator: "\n") + "\n"
+        let directory = try RunDirectory.create(options.outPath(suite: loaded, agent: configuration.name), replacing: options.overwrite)
+        let run = try TrainingRun(run: directory, suite: loaded, suiteReference: suite, learner: distiller, notes: notes)
+        print("distilling \(teachers.count) teacher run(s) into \(configuration.name) (\(distiller.policy.parameterCount) parameters) on \(loaded.name) for \(configuration.totalSteps) steps → \(run.directory.path)")
 
         Interruption.install()
         var printer = ProgressPrinter()
         let outcome = try run.train(report: { printer.show($0, isLogLine: $1) }, shouldStop: { Interruption.requested })
         if printer.isTerminal { print("") }
         if outcome == .interrupted {
-            print("stopped at step \(distiller.environmentSteps); the student so far is saved in \(run.latestCheckpoint.path)")
-            return
+            print("stopped at step \(distiller.environmentSteps); the student so far is saved in \(run.latestCheckpoint.path) (eval and watch read it; a distillation cannot be resumed)")
+            throw Interruption.exit
         }
         try run.saveLatest()
         let episodes = options.evalEpisodes ?? configuration.evaluationEpisodes
@@ -61,8 +64,8 @@ struct Distill: ParsableCommand {
         let comparison = DistillationComparison(student: student, teachers: teacherReport,
                                                 teacherParameters: loaded.tasks.indices.map { teacherSet.parameterCount(for: $0) },
                                                 studentParameters: distiller.policy.parameterCount)
-        try TrainingRun.writeAtomically(comparison.table + "\n", to: directory.appendingPathComponent("distillation.txt"))
-        try TrainingRun.writeAtomically(String(decoding: comparison.json(), as: UTF8.self) + "\n", to: directory.appendingPathComponent("distillation.json"))
+        try AtomicFile.write(comparison.table + "\n", to: run.directory.appendingPathComponent("distillation.txt"))
+        try AtomicFile.write(String(decoding: comparison.json(), as: UTF8.self) + "\n", to: run.directory.appendingPathComponent("distillation.json"))
         print("")
         print(comparison.table)
     }

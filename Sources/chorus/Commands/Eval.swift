@@ -29,10 +29,11 @@ struct Eval: ParsableCommand {
     var deterministic = false
 
     func validate() throws {
-        if episodes < 1 { throw ValidationError("--episodes must be at least 1") }
+        if !(1...RunOptions.maximumEpisodes).contains(episodes) { throw ValidationError("--episodes must be in 1...\(RunOptions.maximumEpisodes)") }
     }
 
     func run() throws {
+        let jsonFile = try json.map { path throws(ChorusError) in try RunDirectory.checkOutput(path, flag: "--json") }
         let catalogue = try Catalogue.locate()
         let loaded = try LoadedPolicy(source, catalogue: catalogue)
         let target = try suite.map { try catalogue.loadSuite($0) } ?? loaded.suite
@@ -41,8 +42,8 @@ struct Eval: ParsableCommand {
         let evaluator = Evaluator(episodes: episodes, seed: seed, deterministic: deterministic, choice: policy)
         let report = evaluator.evaluate(suite: target.name, tasks: target.tasks, policy: loaded.policy, popArt: loaded.popArt, policyTask: mapping)
         print(report.table)
-        if let json {
-            try TrainingRun.writeAtomically(String(decoding: report.json(), as: UTF8.self) + "\n", to: URL(fileURLWithPath: json))
+        if let jsonFile {
+            try AtomicFile.write(String(decoding: report.json(), as: UTF8.self) + "\n", to: jsonFile)
         }
     }
 }

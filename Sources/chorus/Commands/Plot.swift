@@ -17,6 +17,7 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
+        let outputFile = try RunDirectory.checkOutput(output, flag: "--output")
         var series: [LearningCurvePlot.Series] = []
         for run in runs {
             let file = URL(fileURLWithPath: run).appendingPathComponent("metrics.csv")
@@ -24,9 +25,11 @@ struct Plot: ParsableCommand {
                 throw ChorusError(file: file.path, problem: "cannot read the run's metrics (is \(run) a run directory?)")
             }
             guard text.hasPrefix("step,task,") else { throw ChorusError(file: file.path, problem: "not a Chorus metrics file") }
-            series.append(LearningCurvePlot.series(fromMetrics: text, label: URL(fileURLWithPath: run).lastPathComponent))
+            let (curves, skipped) = LearningCurvePlot.series(fromMetrics: text, label: URL(fileURLWithPath: run).lastPathComponent)
+            if skipped > 0 { print("note: \(file.path): skipped \(skipped) incomplete or malformed row\(skipped == 1 ? "" : "s")") }
+            series.append(curves)
         }
-        try TrainingRun.writeAtomically(LearningCurvePlot(series: series).svg, to: URL(fileURLWithPath: output))
+        try AtomicFile.write(LearningCurvePlot(series: series).svg, to: outputFile)
         print("wrote \(output)")
     }
 }

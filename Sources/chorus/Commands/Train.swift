@@ -27,15 +27,16 @@ struct Train: ParsableCommand {
         let catalogue = try Catalogue.locate()
         let run: TrainingRun
         if let resume {
-            run = try TrainingRun(resuming: URL(fileURLWithPath: resume), catalogue: catalogue, totalSteps: options.steps, threads: options.threads)
+            run = try TrainingRun(resuming: resume, catalogue: catalogue, totalSteps: options.steps, threads: options.threads)
+            for notice in run.notices { print("note: " + notice) }
             print("resuming \(resume) at step \(run.learner.environmentSteps)")
         } else {
             let loaded = try options.selectTasks(of: catalogue.loadSuite(suite!))
             var configuration = try AgentConfiguration.load(agent, catalogue: catalogue)
             if let steps = options.steps { configuration.totalSteps = steps }
-            let directory = try options.runDirectory(suite: loaded, agent: configuration.name)
-            run = try TrainingRun(directory: directory, suite: loaded, suiteReference: suite!, configuration: configuration, seed: options.seed, threads: options.threads)
-            print("training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps → \(directory.path)")
+            run = try TrainingRun(out: options.outPath(suite: loaded, agent: configuration.name), replacing: options.overwrite,
+                                  suite: loaded, suiteReference: suite!, configuration: configuration, seed: options.seed, threads: options.threads)
+            print("training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps → \(run.directory.path)")
         }
         Interruption.install()
         var printer = ProgressPrinter()
@@ -44,6 +45,7 @@ struct Train: ParsableCommand {
         switch outcome {
         case .interrupted:
             print("stopped at step \(run.learner.environmentSteps); checkpoint saved. Continue with: chorus train --resume \(run.directory.path)")
+            throw Interruption.exit
         case .finished:
             try run.saveLatest()
             let report = try run.evaluate(episodes: options.evalEpisodes ?? run.learner.configuration.evaluationEpisodes)

@@ -37,8 +37,8 @@ struct Watch: ParsableCommand {
     var ascii = false
 
     func validate() throws {
-        if episodes < 1 { throw ValidationError("--episodes must be at least 1") }
-        if !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must be in (0, 1000]") }
+        if !(1...RunOptions.maximumEpisodes).contains(episodes) { throw ValidationError("--episodes must be in 1...\(RunOptions.maximumEpisodes)") }
+        if !(fps >= 0.1 && fps <= 1000) { throw ValidationError("--fps must be in 0.1...1000") }
         if source == nil && !(policy == .random && suite != nil) { throw ValidationError("name a run or checkpoint (or use --policy random with --suite)") }
         if headless && manual { throw ValidationError("--manual needs a window; drop --headless") }
     }
@@ -47,7 +47,7 @@ struct Watch: ParsableCommand {
         let catalogue = try Catalogue.locate()
         let loaded = try source.map { try LoadedPolicy($0, catalogue: catalogue) }
         var target = try suite.map { try catalogue.loadSuite($0) } ?? loaded!.suite
-        if let task { target = try target.selecting(task.split(separator: ",").map(String.init)) }
+        if let task { target = try target.selecting(RunOptions.taskNames(task)) }
         let mapping = try loaded?.policyTasks(for: target) ?? []
         try loaded?.check(policy)
         var options = WatchOptions()

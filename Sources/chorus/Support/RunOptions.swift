@@ -1,3 +1,4 @@
+import Agents
 import ArgumentParser
 import Environments
 import Foundation
@@ -16,35 +17,36 @@ struct RunOptions: ParsableArguments {
     var threads: Int = 1
     @Option(help: "Evaluation episodes per task at the end (default from the preset).")
     var evalEpisodes: Int?
-    @Flag(help: "Replace an earlier run in the --out directory.")
+    @Flag(help: "Replace an earlier Chorus run in the --out directory (only files Chorus wrote are deleted, and only once the new run has its first checkpoint).")
     var overwrite = false
 
+    /// The most total steps a run may ask for (as the presets' `total_steps`).
+    static let maximumSteps = 10_000_000_000
+    /// The most evaluation episodes per task.
+    static let maximumEpisodes = 100_000
+
     func validate() throws {
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let steps, !(1...Self.maximumSteps).contains(steps) { throw ValidationError("--steps must be in 1...\(Self.maximumSteps)") }
+        if !(1...256).contains(threads) { throw ValidationError("--threads must be in 1...256") }
+        if let evalEpisodes, !(1...Self.maximumEpisodes).contains(evalEpisodes) {
+            throw ValidationError("--eval-episodes must be in 1...\(Self.maximumEpisodes)")
+        }
+        if let out { _ = try RunDirectory.checkLocation(out) }
     }
 
     /// `suite` narrowed to `--task`'s tasks.
     func selectTasks(of suite: TaskSuite) throws(ChorusError) -> TaskSuite {
         guard let task else { return suite }
-        return try suite.selecting(task.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+        return try suite.selecting(Self.taskNames(task))
     }
 
-    /// The run directory (`--out` or the default name); an earlier run there is removed with `--overwrite`.
-    func runDirectory(suite: TaskSuite, agent: String) throws -> URL {
-        let directory = URL(fileURLWithPath: out ?? "runs/\(suite.name)-\(agent)-s\(seed)")
-        if overwrite { try Self.removeRun(at: directory) }
-        return directory
+    /// The names in a `--task` value (`A,B`); an empty entry is kept so that it is refused by name.
+    static func taskNames(_ value: String) -> [String] {
+        value.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
     }
 
-    /// Deletes an earlier run directory, refusing folders that do not look like one.
-    static func removeRun(at directory: URL) throws {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: directory.path) else { return }
-        let contents = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
-        guard contents.isEmpty || contents.contains("config.yaml") || contents.contains("checkpoints") else {
-            throw ChorusError(file: directory.path, problem: "--overwrite refuses to delete a folder that is not a Chorus run")
-        }
-        try fm.removeItem(at: directory)
+    /// The `--out` folder, or the default name.
+    func outPath(suite: TaskSuite, agent: String) -> String {
+        out ?? "runs/\(suite.name)-\(agent)-s\(seed)"
     }
 }
