@@ -31,6 +31,8 @@ import Testing
         #expect(watch.status == 0 && watch.output.contains("CartPole-v1"), "\(watch.error)")
         let again = try ChorusBinary.run(["distill", "--teachers", Self.teacher, "--suite", "classic-control", "--task", "CartPole-v1", "--out", run.path])
         #expect(again.status != 0 && again.error.contains("already holds a run"), "an existing run is not overwritten")
+        let resume = try ChorusBinary.run(["train", "--resume", run.path])
+        #expect(resume.status != 0 && resume.error.contains("distillation run, which cannot be resumed"), "\(resume.error)")
     }
 
     @Test func badTeachersAndPresetsAreRejectedBeforeWriting() throws {

@@ -75,6 +75,8 @@ import Testing
             ("wrong shape", withHeader(header.replacingOccurrences(of: "[1,3]", with: "[2,3]")), "bytes for shape"),
             ("overlap", withHeader(header.replacingOccurrences(of: "[12,16]", with: "[8,12]")), "overlap"),
             ("negative offset", withHeader(header.replacingOccurrences(of: "[0,12]", with: "[-4,8]")), "data offsets"),
+            ("shape overflowing the byte count", withHeader(header.replacingOccurrences(of: "[1,3]", with: "[1073741824,1073741824,4]")), "bytes for shape"),
+            ("shape overflowing the element count", withHeader(header.replacingOccurrences(of: "[1,3]", with: "[2147483647,2147483647,2147483647]")), "bytes for shape"),
         ]
         for (label, data, reason) in cases {
             let url = file("\(label.replacingOccurrences(of: " ", with: "-")).safetensors")

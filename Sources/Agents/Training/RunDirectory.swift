@@ -71,7 +71,8 @@ public final class RunDirectory {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let resolved = url.resolvingSymlinksInPath().path
         let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path
-        let home = FileManager.default.homeDirectoryForCurrentUser.resolvingSymlinksInPath().path
+        let homes = Set([ProcessInfo.processInfo.environment["HOME"].map { URL(fileURLWithPath: $0) }, FileManager.default.homeDirectoryForCurrentUser]
+            .compactMap { $0?.standardizedFileURL.resolvingSymlinksInPath().path })
         func isSameOrAncestor(_ folder: String, of other: String) -> Bool {
             folder == other || folder == "/" || other.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
         }
@@ -79,7 +80,7 @@ public final class RunDirectory {
         if isSameOrAncestor(resolved, of: workingDirectory) {
             throw ChorusError(file: path, problem: "is the working directory or one of its parents; a run needs a folder of its own")
         }
-        if resolved == home { throw ChorusError(file: path, problem: "is your home folder; a run needs a folder of its own") }
+        if homes.contains(resolved) { throw ChorusError(file: path, problem: "is your home folder; a run needs a folder of its own") }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw ChorusError(file: path, problem: "is a file, not a run directory; Chorus will not replace it")

@@ -37,8 +37,16 @@ extension Trainer {
 
     /// Continues from `checkpoint`, written by a trainer with the same tasks and configuration.
     /// Every saved value is checked (counters in range, statistics finite, environment states valid for
-    /// their tasks) before anything is restored.
+    /// their tasks); when one is not, the trainer is left exactly as it was.
     public func restore(from checkpoint: Checkpoint) throws(CheckpointError) {
+        let current = self.checkpoint(suite: "")
+        do { try apply(checkpoint) } catch {
+            try? apply(current)
+            throw error
+        }
+    }
+
+    private func apply(_ checkpoint: Checkpoint) throws(CheckpointError) {
         let c = checkpoint.contents
         guard let progress = c.words("state.progress"), progress.count == 2,
               let words = c.words("state.rng"), let generator = RandomGenerator(stateWords: words),

@@ -12,7 +12,8 @@ import Darwin
 enum Interruption {
     nonisolated(unsafe) private static var signalNumber: sig_atomic_t = 0
 
-    /// Installs the handlers; a second signal while stopping exits at once.
+    /// Installs the handlers and unblocks both signals (a parent may have started chorus with them
+    /// blocked, as thread pools do); a second signal while stopping exits at once.
     static func install() {
         let handler: @convention(c) (Int32) -> Void = { received in
             if Interruption.signalNumber != 0 { _exit(128 + received) }
@@ -20,6 +21,11 @@ enum Interruption {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     static var requested: Bool { signalNumber != 0 }

@@ -1,0 +1,125 @@
+@testable import Agents
+import Environments
+import Foundation
+import NeuralNetworks
+import TestSupport
+import Testing
+
+/// Restoring a hand-edited or bit-rotted checkpoint: every corruption is a `CheckpointError`, never a trap.
+@Suite struct CheckpointRestoreTests {
+    static let mixed = TaskSuite.fromText("""
+        tasks:
+          - {name: cart, env: CartPole-v1, solved_return: 475}
+          - {name: pendulum, env: Pendulum-v1, max_steps: 7, solved_return: -200}
+          - {name: room, env: Gridworld, map: empty-8x8, solved_return: 0.9}
+        """)
+
+    /// A trainer's checkpoint after two iterations.
+    static func saved() throws -> Checkpoint {
+        var c = AgentConfiguration.tiny
+        c.popArt = true
+        let trainer = Trainer(tasks: mixed.tasks, configuration: c, seed: 5)
+        for _ in 0..<2 { try trainer.iterate() }
+        return trainer.checkpoint(suite: "test")
+    }
+
+    static func freshTrainer() -> Trainer {
+        var c = AgentConfiguration.tiny
+        c.popArt = true
+        return Trainer(tasks: mixed.tasks, configuration: c, seed: 5)
+    }
+
+    /// The corruptions a careless edit or a flipped bit makes, each with words of the message it must give.
+    static let corruptions: [(name: String, expected: String, corrupt: @Sendable (inout Checkpoint) -> Void)] = [
+        ("steps near 2^64", "state.progress", { $0.contents.set("state.progress", words: [UInt64.max - 3, 1]) }),
+        ("steps near 2^63", "state.progress", { $0.contents.set("state.progress", words: [1 << 63, 1]) }),
+        ("updates near 2^64", "state.progress", { $0.contents.set("state.progress", words: [64, UInt64.max]) }),
+        ("NaN in statistics", "statistics", { c in
+            var values = c.contents.doubles("state.statistics")!; values[0] = .nan
+            c.contents.set("state.statistics", doubles: values)
+        }),
+        ("infinite episode count", "statistics", { c in
+            var values = c.contents.doubles("state.statistics")!; values[10] = .infinity
+            c.contents.set("state.statistics", doubles: values)
+        }),
+        ("NaN PopArt mean", "PopArt", { c in
+            var values = c.contents.doubles("state.popart.mean")!; values[1] = .nan
+            c.contents.set("state.popart.mean", doubles: values)
+        }),
+        ("infinite PopArt moment", "PopArt", { c in
+            var values = c.contents.doubles("state.popart.second_moment")!; values[0] = -.infinity
+            c.contents.set("state.popart.second_moment", doubles: values)
+        }),
+        ("Adam step 1e20", "adam.step", { $0.contents.set("optimizer.adam.step", Tensor(row: [1e20])) }),
+        ("Adam step inf", "adam.step", { $0.contents.set("optimizer.adam.step", Tensor(row: [.infinity])) }),
+        ("huge elapsed steps", "elapsed", { c in
+            var values = c.contents.doubles("state.env.0.values")!; values[4] = 1e300
+            c.contents.set("state.env.0.values", doubles: values)
+        }),
+        ("NaN elapsed steps", "elapsed", { c in
+            var values = c.contents.doubles("state.env.0.values")!; values[4] = .nan
+            c.contents.set("state.env.0.values", doubles: values)
+        }),
+        ("negative gridworld agent cell", "agent cell", { c in
+            var values = c.contents.doubles("state.env.2.values")!; values[0] = -5
+            c.contents.set("state.env.2.values", doubles: values)
+        }),
+        ("NaN gridworld agent cell", "agent cell", { c in
+            var values = c.contents.doubles("state.env.2.values")!; values[0] = .nan
+            c.contents.set("state.env.2.values", doubles: values)
+        }),
+        ("gridworld agent cell past the map", "agent cell", { c in
+            var values = c.contents.doubles("state.env.2.values")!; values[0] = 1e9
+            c.contents.set("state.env.2.values", doubles: values)
+        }),
+        ("gridworld agent in a wall", "wall", { c in
+            var values = c.contents.doubles("state.env.2.values")!; values[0] = 0
+            c.contents.set("state.env.2.values", doubles: values)
+        }),
+        ("NaN cart-pole state", "state value", { c in
+            var values = c.contents.doubles("state.env.0.values")!; values[2] = .nan
+            c.contents.set("state.env.0.values", doubles: values)
+        }),
+        ("NaN parameter", "torso.0.weight", { c in
+            var tensor = c.contents.tensor("torso.0.weight")!; tensor.storage[3] = .nan
+            c.contents.set("torso.0.weight", tensor)
+        }),
+        ("NaN Adam moment", "adam.m", { c in
+            var tensor = c.contents.tensor("optimizer.adam.m.torso.0.weight")!; tensor.storage[0] = .infinity
+            c.contents.set("optimizer.adam.m.torso.0.weight", tensor)
+        }),
+    ]
+
+    @Test(arguments: 0..<corruptions.count)
+    func corruptedCheckpointIsRefused(case index: Int) throws {
+        let corruption = Self.corruptions[index]
+        var checkpoint = try Self.saved()
+        corruption.corrupt(&checkpoint)
+        // Through the file format too, as `--resume` reads it.
+        let decoded = try Checkpoint.decode(checkpoint.contents.encoded())
+        let trainer = Self.freshTrainer()
+        let before = trainer.policy.parameters.map(\.value.storage)
+        #expect {
+            try trainer.restore(from: decoded)
+        } throws: { error in
+            "\(error)".contains(corruption.expected)
+        }
+        #expect(trainer.environmentSteps == 0 && trainer.policy.parameters.map(\.value.storage) == before,
+                "\(corruption.name): nothing is half-restored")
+    }
+
+    @Test func anIntactCheckpointStillRestores() throws {
+        let checkpoint = try Self.saved()
+        let trainer = Self.freshTrainer()
+        try trainer.restore(from: Checkpoint.decode(checkpoint.contents.encoded()))
+        #expect(trainer.environmentSteps == 2 * trainer.stepsPerIteration)
+    }
+
+    @Test func nonFinitePopArtStatisticsAreRefusedForEvaluationToo() throws {
+        var checkpoint = try Self.saved()
+        checkpoint.contents.set("state.popart.mean", doubles: [0, .nan, 0])
+        var c = AgentConfiguration.tiny
+        c.popArt = true
+        #expect(throws: CheckpointError.self) { try Trainer.popArt(from: checkpoint, tasks: 3, configuration: c) }
+    }
+}
