@@ -150,6 +150,8 @@ public final class TrainingRun {
         do { selected = try suite.selecting(names) } catch {
             throw ChorusError(file: file, problem: "was trained on tasks \(names.joined(separator: ", ")), which suite '\(suiteReference)' does not all have")
         }
+        try configuration.distral?.validate(tasks: selected.tasks, file: file)
+        try configuration.checkResources(for: selected.tasks, file: file)
         return (configuration, selected, suiteReference, seed)
     }
 

@@ -79,6 +79,7 @@ public struct Safetensors: Equatable, Sendable {
 
     static func values<T>(of bytes: [UInt8]) -> [T] {
         let n = bytes.count / MemoryLayout<T>.stride
+        guard n > 0 else { return [] }
         return [T](unsafeUninitializedCapacity: n) { buffer, count in
             bytes.withUnsafeBytes { raw in
                 _ = memcpy(buffer.baseAddress!, raw.baseAddress!, n * MemoryLayout<T>.stride)
