@@ -167,6 +167,17 @@ import Testing
         #expect(isCleanError(foreign) && foreign.error.contains("was not written by this run") && foreign.error.contains("seed"), "\(foreign.error)")
     }
 
+    @Test func popArtAtItsCeilingIsReportedAndStaleTemporaryFilesAreCleaned() throws {
+        let suite = Fixtures.write("tasks:\n  - {name: huge, env: CartPole-v1, reward_scale: 1.0e30, solved_return: 475}\n", to: "huge.yaml", in: dir)
+        let run = dir.appendingPathComponent("ceiling")
+        let result = try train(run.path, suite: suite.path)
+        #expect(result.status == 0 && result.output.contains("PopArt's σ sits at its ceiling") && result.output.contains("reward_scale"), "\(result.output)")
+        let stale = Fixtures.write("half", to: "checkpoints/.latest.safetensors.99999.tmp", in: run)
+        let resumed = try ChorusBinary.run(["train", "--resume", run.path, "--steps", "768"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(!FileManager.default.fileExists(atPath: stale.path), "a killed process's temporary file is removed")
+    }
+
     @Test func outputsNeverOverwriteTheirInputs() throws {
         let run = dir.appendingPathComponent("inputs")
         #expect(try train(run.path).status == 0)

@@ -123,6 +123,21 @@ import CSDL2
         #expect(!FileManager.default.fileExists(atPath: url.deletingLastPathComponent().appendingPathComponent(".episodes.gif.partial").path))
     }
 
+    @Test func recordedPngFramesAreCompleteAndACutFrameIsDetected() throws {
+        let folder = Fixtures.temporaryDirectory("png")
+        let target = try Self.randomTarget("gridworld-goals", task: "maze-north-west", record: folder.path)
+        let session = try WatchSession(target: target)
+        try session.run()
+        let first = folder.appendingPathComponent("frame-00001.png")
+        #expect(WatchSession.isCompletePNG(first.path))
+        // What a full disk leaves: SDL_image reports success for a file cut short.
+        let bytes = try Data(contentsOf: first)
+        let cut = folder.appendingPathComponent("cut.png")
+        try bytes.prefix(bytes.count / 2).write(to: cut)
+        #expect(!WatchSession.isCompletePNG(cut.path))
+        #expect(!WatchSession.isCompletePNG(folder.appendingPathComponent("missing.png").path))
+    }
+
     @Test func keysPauseStepSwitchTasksAndQuit() throws {
         let target = try Self.randomTarget("gridworld-goals", episodes: 5)
         let session = try WatchSession(target: target)

@@ -132,7 +132,7 @@ public final class MultiTaskPolicy: ParameterContainer {
     /// for a 2-column Distral agent `α·h + β·f_i` with h = π₀'s logits and f_i the task column.
     ///
     /// The task column's head outputs `β·f_i` directly (f_i in logit units). The functions are the same
-    /// as the paper's, but β (50 for the presets) no longer multiplies the column's effective learning
+    /// as the paper's, but β = 1/(c_KL + c_Ent) (100 or 500 for the presets) no longer multiplies the column's effective learning
     /// rate, which otherwise makes the task policies collapse within a few updates.
     public func actionLogits(_ task: Int) -> Tensor {
         guard let d = distral, d.columns == 2 else { return policyOutput(task) }
