@@ -4,9 +4,6 @@ import Randomness
 /// Steps per second of every built-in environment, alone and in a 16-environment batch, with random
 /// actions, auto-reset and observation encoding included.
 enum EnvironmentBenchmark {
-    /// Gymnasium 1.4 / MiniGrid 3.2 single-env steps/s measured on this 2-core machine (see the issue).
-    static let pythonReference: [String: Double] = ["CartPole-v1": 140_000, "Gridworld 8x8": 9_500]
-
     static func run(_ timer: Stopwatch) -> BenchmarkSection {
         let emptyRoom = try! GridMap.parse("########\n#A.....#\n#......#\n#......#\n#......#\n#......#\n#.....G#\n########", name: "empty-8x8")
         let prototypes: [(String, EnvironmentPrototype)] = EnvironmentPrototype.registry.compactMap { entry in
@@ -21,14 +18,13 @@ enum EnvironmentBenchmark {
                 batch.stepRandomly(steps: 256, using: &rng)
                 _ = batch.takeFinishedEpisodes()
             })
-            let reference = pythonReference[name]
-            rows.append((name, rates + [reference ?? .nan, reference.map { rates[0] / $0 } ?? .nan]))
+            rows.append((name, rates))
         }
         return BenchmarkSection(
             title: "Environments: steps/s on one core (random actions, auto-reset, observations included)",
-            columns: ["1 env", "16 envs", "Python", "× Python"],
+            columns: ["1 env", "16 envs"],
             rows: rows,
-            notes: ["Python: Gymnasium CartPole-v1 and MiniGrid-Empty-8x8 single-env steps/s on the same machine."]
+            notes: ["Python peers (Gymnasium, MiniGrid) are measured side by side by experiments/peers/run.sh."]
         )
     }
 }
