@@ -3,7 +3,7 @@ import Environments
 import NeuralNetworks
 
 /// A fixed small trainer that fuzzed checkpoints are restored into; it is reset to its own pristine
-/// checkpoint after every input, so each input is judged on its own.
+/// checkpoint after every input (rebuilt after one whose training threw), so each input is judged on its own.
 public final class CheckpointHarness {
     /// The one harness of the process (libFuzzer runs inputs one at a time on one thread).
     nonisolated(unsafe) public static let shared = CheckpointHarness()
@@ -33,31 +33,42 @@ public final class CheckpointHarness {
         popart: {enabled: true}
         """
 
-    public let trainer: Trainer
+    public private(set) var trainer: Trainer
     /// The trainer's checkpoint before any input, restored after each one.
     public let pristine: Checkpoint
 
     public init() {
-        do {
-            let suite = try TaskSuite.parse(Self.suiteYAML, url: FuzzRepository.suiteURL, catalogue: FuzzRepository.catalogue)
-            let preset = try AgentConfiguration.parse(Self.presetYAML, file: "<checkpoint harness>")
-            trainer = Trainer(tasks: suite.tasks, configuration: preset, seed: 1, threads: 1)
-        } catch { fatalError("the checkpoint harness's suite or preset is invalid: \(error)") }
+        trainer = Self.makeTrainer()
         pristine = trainer.checkpoint(suite: "fuzz")
     }
 
-    /// Decodes `bytes`, restores them into the trainer and, when they are accepted, trains one iteration from them.
+    static func makeTrainer() -> Trainer {
+        do {
+            let suite = try TaskSuite.parse(Self.suiteYAML, url: FuzzRepository.suiteURL, catalogue: FuzzRepository.catalogue)
+            let preset = try AgentConfiguration.parse(Self.presetYAML, file: "<checkpoint harness>")
+            return Trainer(tasks: suite.tasks, configuration: preset, seed: 1, threads: 1)
+        } catch { fatalError("the checkpoint harness's suite or preset is invalid: \(error)") }
+    }
+
+    /// Decodes `bytes`, restores them into the trainer and, when they are accepted, trains one iteration from
+    /// them; when that throws (a non-finite loss), trains once more, since a trainer that threw must stay usable.
     public func run(_ bytes: [UInt8]) -> FuzzOutcome {
-        defer { reset() }
+        var threw = false
+        defer { reset(rebuild: threw) }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint.decode(bytes) } catch { return .rejected(error.description) }
         do { try trainer.restore(from: checkpoint) } catch { return .rejected(error.description) }
-        try? trainer.iterate()
+        do { try trainer.iterate() } catch {
+            threw = true
+            try? trainer.iterate()
+        }
         return .accepted
     }
 
-    /// Puts the trainer back into its pristine state.
-    func reset() {
+    /// Puts the trainer back into its pristine state (a new trainer when training threw: state outside the
+    /// checkpoint, such as buffer shapes, may be left over).
+    func reset(rebuild: Bool) {
+        if rebuild { trainer = Self.makeTrainer() }
         do { try trainer.restore(from: pristine) } catch { fatalError("the pristine checkpoint no longer restores: \(error)") }
     }
 }
