@@ -12,10 +12,10 @@
 # .fuzz/logs/TARGET.log; the last line is a summary: target, seconds, executions, corpus, artifacts.
 #
 # Reproduce a finding with the stack trace, file:line and sanitizer report:
-#   CHORUS_FUZZ_TARGET=TARGET .build-fuzz/release/chorus-fuzz .fuzz/artifacts/TARGET/crash-…
+#   SWIFT_BACKTRACE=enable=no CHORUS_FUZZ_TARGET=TARGET .build-fuzz/release/chorus-fuzz .fuzz/artifacts/TARGET/crash-…
 # or without sanitizers (debuggable; the ordinary build's replay tool):
 #   swift build --product chorus-fuzz && .build/debug/chorus-fuzz TARGET FILE...
-# Minimise it:  CHORUS_FUZZ_TARGET=TARGET .build-fuzz/release/chorus-fuzz -minimize_crash=1 -runs=2000 FILE
+# Minimise it:  SWIFT_BACKTRACE=enable=no CHORUS_FUZZ_TARGET=TARGET .build-fuzz/release/chorus-fuzz -minimize_crash=1 -runs=2000 FILE
 # Keep it as a regression input: copy it to Tests/Fixtures/fuzz/TARGET/ with a descriptive name
 # (FuzzCorpusTests replays every file there).
 set -euo pipefail
@@ -54,7 +54,8 @@ fuzz() {
     [ "${CHORUS_FUZZ_FORK:-1}" = 0 ] && mode=()
     echo "fuzz.sh: $t for ${secs}s (log: $log)"
     set +e
-    CHORUS_FUZZ_TARGET=$t ASAN_SYMBOLIZER_PATH=$symbolizer \
+    # SWIFT_BACKTRACE=enable=no: Swift's own crash backtracer would catch the trap before libFuzzer saves the input.
+    CHORUS_FUZZ_TARGET=$t ASAN_SYMBOLIZER_PATH=$symbolizer SWIFT_BACKTRACE=enable=no \
         ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
         "$binary" "${mode[@]}" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 "$@" "$corpus" >"$log" 2>&1
