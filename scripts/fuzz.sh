@@ -6,9 +6,9 @@
 #
 # Builds `chorus-fuzz` instrumented (scratch path .build-fuzz), copies the seed corpus
 # Tests/Fixtures/fuzz/TARGET into the working corpus .fuzz/TARGET (gitignored; it grows across runs)
-# and fuzzes in libFuzzer's fork mode, which keeps going after a crash, timeout or OOM so one run
-# can find several bugs (set CHORUS_FUZZ_FORK=0 for the classic single-process mode, which stops at
-# the first). Findings go to .fuzz/artifacts/TARGET/ (crash-*, timeout-*, oom-*), the full log to
+# and fuzzes it with the target's token dictionary (Tests/Fixtures/fuzz-dictionaries/) in libFuzzer's
+# fork mode, which keeps going after a crash, timeout or OOM so one run can find several bugs (set
+# CHORUS_FUZZ_FORK=0 for the classic single-process mode, which stops at the first). Findings go to .fuzz/artifacts/TARGET/ (crash-*, timeout-*, oom-*), the full log to
 # .fuzz/logs/TARGET.log; the last line is a summary: target, seconds, executions, corpus, artifacts.
 #
 # Reproduce a finding with the stack trace, file:line and sanitizer report:
@@ -50,6 +50,9 @@ fuzz() {
     local corpus=.fuzz/$t artifacts=.fuzz/artifacts/$t log=.fuzz/logs/$t.log
     mkdir -p "$corpus" "$artifacts" .fuzz/logs
     cp -n Tests/Fixtures/fuzz/"$t"/* "$corpus"/ 2>/dev/null || true
+    local dictionary=Tests/Fixtures/fuzz-dictionaries/$t.dict options=()
+    [[ $t == suite || $t == preset ]] && dictionary=Tests/Fixtures/fuzz-dictionaries/yaml.dict
+    [ -f "$dictionary" ] && options+=(-dict="$dictionary")
     local mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     [ "${CHORUS_FUZZ_FORK:-1}" = 0 ] && mode=()
     echo "fuzz.sh: $t for ${secs}s (log: $log)"
@@ -58,7 +61,7 @@ fuzz() {
     CHORUS_FUZZ_TARGET=$t ASAN_SYMBOLIZER_PATH=$symbolizer SWIFT_BACKTRACE=enable=no \
         ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
         "$binary" "${mode[@]}" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
-        -artifact_prefix="$artifacts/" -print_final_stats=1 "$@" "$corpus" >"$log" 2>&1
+        -artifact_prefix="$artifacts/" -print_final_stats=1 "${options[@]}" "$@" "$corpus" >"$log" 2>&1
     local status=$?
     set -e
     # Executions: the last "#N" libFuzzer printed (fork mode: "#N: cov: …", classic mode: "#N\tNEW …" or stat::number_of_executed_units).
