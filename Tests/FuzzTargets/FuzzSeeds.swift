@@ -12,7 +12,8 @@ public enum FuzzSeeds {
         }
     }
 
-    /// Valid checkpoints (fresh, after one and after two iterations) and ones with hostile training state.
+    /// Valid checkpoints (fresh, after one and after two iterations) and ones with hostile training state
+    /// (named `crash-…` where the current code traps on them).
     static func checkpoints() -> [String: [UInt8]] {
         let trainer = CheckpointHarness().trainer
         var out: [String: [UInt8]] = [:]
@@ -31,28 +32,34 @@ public enum FuzzSeeds {
             change(&c.contents)
             out[name] = c.contents.encoded()
         }
-        variant("progress-near-2^64.safetensors") { $0.set("state.progress", words: [UInt64.max - 7, UInt64.max - 1]) }
-        variant("progress-just-below-int-max.safetensors") { $0.set("state.progress", words: [UInt64(Int.max) - 3, UInt64(Int.max) - 1]) }
-        variant("popart-mean-nan.safetensors") { c in
+        variant("crash-progress-near-2^64.safetensors") { $0.set("state.progress", words: [UInt64.max - 7, UInt64.max - 1]) }
+        variant("crash-progress-updates-near-2^64.safetensors") { $0.set("state.progress", words: [48, UInt64.max - 1]) }
+        variant("crash-progress-just-below-int-max.safetensors") { $0.set("state.progress", words: [UInt64(Int.max) - 3, UInt64(Int.max) - 1]) }
+        variant("crash-statistics-episodes-huge.safetensors") { c in
+            var values = c.doubles("state.statistics") ?? []
+            for i in stride(from: 0, to: values.count, by: TaskStatistics.encodedCount) { values[i] = 1e300 }
+            c.set("state.statistics", doubles: values)
+        }
+        variant("crash-popart-mean-nan.safetensors") { c in
             c.set("state.popart.mean", doubles: (c.doubles("state.popart.mean") ?? []).map { _ in .nan })
         }
         variant("popart-second-moment-negative.safetensors") { c in
             c.set("state.popart.second_moment", doubles: (c.doubles("state.popart.second_moment") ?? []).map { _ in -1 })
         }
         // The gridworld is task 2; each of its environments' state rows is (agent cell, has key, elapsed, elapsed, episode reward).
-        for (label, cell) in [("negative", -5.0), ("nan", Double.nan), ("huge", 1e30), ("past-the-map", 64.0)] {
-            variant("gridworld-agent-\(label).safetensors") { c in
+        for (label, cell) in [("negative", -5.0), ("minus-1000", -1000), ("past-the-map", 64), ("1000", 1000), ("nan", .nan), ("huge", 1e30)] {
+            variant("crash-gridworld-agent-\(label).safetensors") { c in
                 var values = c.doubles("state.env.2.values") ?? []
                 for i in stride(from: 0, to: values.count, by: 5) { values[i] = cell }
                 c.set("state.env.2.values", doubles: values)
             }
         }
-        variant("elapsed-steps-infinite.safetensors") { c in
+        variant("crash-elapsed-steps-infinite.safetensors") { c in
             var values = c.doubles("state.env.0.values") ?? []
             if values.count >= 2 { values[values.count - 2] = .infinity }
             c.set("state.env.0.values", doubles: values)
         }
-        variant("adam-step-infinite.safetensors") { $0.set("optimizer.adam.step", Tensor(row: [.infinity])) }
+        variant("crash-adam-step-infinite.safetensors") { $0.set("optimizer.adam.step", Tensor(row: [.infinity])) }
         fresh.metadata["format_version"] = "2"
         out["format-version-2.safetensors"] = fresh.contents.encoded()
         return out
@@ -68,8 +75,8 @@ public enum FuzzSeeds {
         small.set("words", words: [1, UInt64.max])
         out["valid-small.safetensors"] = small.encoded()
         let headers = [
-            "huge-shape": #"{"x":{"dtype":"F32","shape":[1073741824,1073741824,4],"data_offsets":[0,0]}}"#,
-            "huge-shape-f64": #"{"x":{"dtype":"F64","shape":[2147483647,2147483647,2],"data_offsets":[0,0]}}"#,
+            "crash-huge-shape": #"{"x":{"dtype":"F32","shape":[1073741824,1073741824,4],"data_offsets":[0,0]}}"#,
+            "crash-huge-shape-f64": #"{"x":{"dtype":"F64","shape":[2147483647,2147483647,2],"data_offsets":[0,0]}}"#,
             "negative-shape": #"{"x":{"dtype":"F32","shape":[-1,4],"data_offsets":[0,0]}}"#,
             "offsets-reversed": #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#,
             "offsets-past-the-end": #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,400]}}"#,
