@@ -21,7 +21,9 @@ import Testing
         #expect(!files.isEmpty, "Tests/Fixtures/fuzz/\(target.rawValue) holds no inputs")
         for file in files {
             let bytes = try [UInt8](Data(contentsOf: file))
-            _ = target.run(bytes)          // a crash or trap here fails the test process
+            // A crash or trap fails the whole test process; name the input first so the log shows which one.
+            FileHandle.standardError.write(Data("FuzzCorpusTests: replaying fuzz/\(target.rawValue)/\(file.lastPathComponent)\n".utf8))
+            _ = target.run(bytes)
         }
     }
 
