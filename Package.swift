@@ -61,5 +61,10 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
         .testTarget(name: "ChorusTests", dependencies: ["chorus", "TestSupport"]),
+
+        // Coverage-guided fuzzing (scripts/fuzz.sh): the targets, the libFuzzer/replay executable, the corpus replay tests.
+        .target(name: "FuzzTargets", dependencies: ["Randomness", "Environments", "NeuralNetworks", "Agents"], path: "Tests/FuzzTargets"),
+        .executableTarget(name: "chorus-fuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz"),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]
 )

@@ -62,6 +62,9 @@ extension Trainer {
         if let bad = (means + moments).first(where: { !$0.isFinite }) {
             throw CheckpointError(problem: "the saved PopArt statistics hold \(bad)")
         }
+        if let negative = moments.first(where: { $0 < 0 }) {
+            throw CheckpointError(problem: "a saved PopArt second moment is negative (\(negative))")
+        }
         var restoredStatistics: [TaskStatistics] = []
         for i in tasks.indices {
             let slice = Array(stats[(TaskStatistics.encodedCount * i)..<(TaskStatistics.encodedCount * (i + 1))])

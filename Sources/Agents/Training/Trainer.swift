@@ -182,6 +182,10 @@ public final class Trainer {
     ///    backpropagated, clipped to a global norm, and applied by the optimizer.
     func update() throws(TrainingError) {
         let c = configuration
+        // Minibatch rows replace the acting buffers' rows; restore their shape however the update ends.
+        defer {
+            for i in tasks.indices { inputs[i].reshape(rows: c.environmentsPerTask, columns: policy.tasks[i].observationSize) }
+        }
         let progress = min(1, Double(environmentSteps) / Double(max(c.totalSteps, 1)))
         let learningRate = Float(c.learningRateSchedule == .linear ? c.learningRate * (1 - progress) : c.learningRate)
         let clipRange = c.clipSchedule == .linear ? c.clipRange * (1 - progress) : c.clipRange
@@ -258,8 +262,6 @@ public final class Trainer {
             }
         }
         updates += 1
-        // Rows were replaced by gathers; restore the acting buffers' shape.
-        for i in tasks.indices { inputs[i].reshape(rows: c.environmentsPerTask, columns: policy.tasks[i].observationSize) }
     }
 
     /// Fills `policyGradients[i]` and `valueGradients[i]` (and the log-std gradient) with ∂L_i/∂outputs
