@@ -1,3 +1,4 @@
+import Agents
 import Foundation
 import NeuralNetworks
 import TestSupport
@@ -79,6 +80,44 @@ import Testing
         #expect(dropSpeed(metricsA) == dropSpeed(metricsB))
         let again = try ChorusBinary.run(common + ["--steps", "768", "--out", dir.appendingPathComponent("split").path])
         #expect(again.status != 0 && again.error.contains("--resume"), "an existing run is not overwritten")
+    }
+
+    @Test func tensorBoardFilesHoldWhatMetricsCsvHolds() throws {
+        let dir = setUp()
+        let run = dir.appendingPathComponent("tb")
+        let common = ["--agent", dir.appendingPathComponent("quick.yaml").path]
+        let first = try ChorusBinary.run(["train", "--suite", "classic-control", "--task", "CartPole-v1,Acrobot-v1", "--steps", "1024", "--out", run.path] + common)
+        let second = try ChorusBinary.run(["train", "--resume", run.path, "--steps", "2048"])
+        #expect(first.status == 0 && second.status == 0, "\(first.error)\(second.error)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.hasPrefix("events.out.tfevents.") }.sorted()
+        #expect(files.count == 2, "one event file per process: \(files)")
+        var logged: [String: [Int64: Float]] = [:]
+        for file in files {
+            let events = try TensorBoardReader.events(in: run.appendingPathComponent(file))
+            #expect(events.first?.content == .fileVersion("brain.Event:2"))
+            for event in events.dropFirst() {
+                guard case .summary(let values) = event.content else { continue }
+                for value in values {
+                    #expect(logged[value.tag]?[event.step] == nil, "\(value.tag) at step \(event.step) is logged once")
+                    logged[value.tag, default: [:]][event.step] = value.simpleValue
+                }
+            }
+        }
+        let rows = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        var compared = 0
+        for row in rows {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            let step = Int64(f[0])!, task = String(f[1])
+            #expect(logged["losses/value_loss/\(task)"]?[step] != nil && logged["charts/SPS"]?[step] != nil && logged["popart/sigma/\(task)"]?[step] != nil)
+            guard let csvReturn = Double(f[3]) else {
+                #expect(logged["charts/episodic_return/\(task)"]?[step] == nil, "no episode, no point")
+                continue
+            }
+            let tbReturn = try #require(logged["charts/episodic_return/\(task)"]?[step], "\(task) at \(step)")
+            #expect(abs(Double(tbReturn) - csvReturn) <= 1e-5 * max(1, abs(csvReturn)), "\(task) at \(step): \(tbReturn) vs \(csvReturn)")
+            compared += 1
+        }
+        #expect(compared >= 8 && rows.count == 2 * 8, "every interval of both tasks, across the resume")
     }
 
     @Test func badPresetsAndFlagsAreClearErrors() throws {

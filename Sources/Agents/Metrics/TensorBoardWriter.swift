@@ -26,10 +26,17 @@ public final class TensorBoardWriter {
     /// Creates a new event file in the existing `directory` and writes its file-version record.
     ///
     /// The file is never replaced: when one of the same name exists (another writer in the same second
-    /// on this host), this throws.
-    public convenience init(directory: URL, wallClock: @escaping () -> Double = { Date().timeIntervalSince1970 }) throws(ChorusError) {
+    /// on this host), this throws, unless `numbered`, which then tries `….<host>.1`, `.2`, … instead.
+    public convenience init(directory: URL, numbered: Bool = false,
+                            wallClock: @escaping () -> Double = { Date().timeIntervalSince1970 }) throws(ChorusError) {
         let now = wallClock()
-        let file = directory.appendingPathComponent("events.out.tfevents.\(Int64(exactly: now.rounded(.down)) ?? 0).\(Self.hostName)")
+        let base = "events.out.tfevents.\(Int64(exactly: now.rounded(.down)) ?? 0).\(Self.hostName)"
+        var file = directory.appendingPathComponent(base)
+        var number = 0
+        while numbered && FileManager.default.fileExists(atPath: file.path) {
+            number += 1
+            file = directory.appendingPathComponent("\(base).\(number)")
+        }
         try self.init(file: file, flags: O_CREAT | O_EXCL, now: now, wallClock: wallClock)
     }
 

@@ -15,6 +15,10 @@ public final class TrainingRun {
     /// Things the user should know about how the run was opened (printed by the command).
     public private(set) var notices: [String] = []
     private var metricsRows: [String] = []
+    /// The TensorBoard event file of this process (a resumed run adds a new one), opened at the first interval.
+    private var tensorBoard: TensorBoardWriter?
+    /// The last interval's metrics, written to TensorBoard once the checkpoint of its step is saved.
+    private var pendingMetrics: IntervalMetrics?
     private var bestScore = -Double.infinity
     private let randomReturns: [Double]
     /// Each task's latest normalised training score (0 until its first episode), for choosing the best checkpoint.
@@ -181,6 +185,7 @@ public final class TrainingRun {
                 let (line, warnings) = logInterval(stepsPerSecond: intervalRate)
                 intervalStart = Date(); intervalSteps = trainer.environmentSteps
                 try saveLatest()
+                try writeTensorBoard()
                 report(line, true)
                 for warning in warnings + saveBestIfImproved() { report("warning: " + warning, true) }
             } else {
@@ -210,8 +215,24 @@ public final class TrainingRun {
     private func logInterval(stepsPerSecond: Double) -> (line: String, warnings: [String]) {
         let trainer = learner
         var parts: [String] = [], warnings: [String] = []
+        var metrics = IntervalMetrics(step: trainer.environmentSteps)
+        metrics.add("charts/SPS", stepsPerSecond)
         for (i, task) in suite.tasks.enumerated() {
             let s = trainer.statistics[i]
+            metrics.add("charts/episodic_return", s.meanReturn, task: task.name)
+            metrics.add("charts/episodic_length", s.meanLength, task: task.name)
+            metrics.add("charts/success_rate", s.successRate, task: task.name)
+            metrics.add("losses/policy_loss", s.meanPolicyLoss, task: task.name)
+            metrics.add("losses/value_loss", s.meanValueLoss, task: task.name)
+            metrics.add("losses/entropy", s.meanEntropy, task: task.name)
+            if trainer.configuration.distral != nil {
+                metrics.add("distral/kl", s.meanDistilledKullbackLeibler, task: task.name)
+                metrics.add("distral/entropy", s.meanDistilledEntropy, task: task.name)
+            }
+            if trainer.popArt.enabled {
+                metrics.add("popart/mu", trainer.popArt.mean(i), task: task.name)
+                metrics.add("popart/sigma", trainer.popArt.sigma(i), task: task.name)
+            }
             func f(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "" }
             metricsRows.append(CSV.row([String(trainer.environmentSteps), task.name, String(s.episodes), f(s.meanReturn), f(s.meanLength),
                                         f(s.successRate), f(s.meanPolicyLoss), f(s.meanValueLoss), f(s.meanEntropy),
@@ -228,8 +249,18 @@ public final class TrainingRun {
             }
         }
         intervalScore = lastScores.reduce(0, +) / Double(lastScores.count)
+        pendingMetrics = metrics
         for i in trainer.statistics.indices { trainer.statistics[i] = TaskStatistics() }
         return (String(format: "step %d  %.0f steps/s  ", trainer.environmentSteps, stepsPerSecond) + parts.joined(separator: "  "), warnings)
+    }
+
+    /// Appends the last interval's metrics to the run's TensorBoard event file (after its checkpoint, so a
+    /// resumed run never repeats a step).
+    private func writeTensorBoard() throws(ChorusError) {
+        guard let metrics = pendingMetrics else { return }
+        pendingMetrics = nil
+        if tensorBoard == nil { tensorBoard = try TensorBoardWriter(directory: directory, numbered: true) }
+        try tensorBoard?.write(scalars: metrics.scalars.map { ($0.name, $0.value) }, step: metrics.step)
     }
 
     /// Writes the best checkpoint when the last interval's score beats the best so far; returns a warning if it could not.

@@ -1,0 +1,32 @@
+/// One log interval's statistics by the names RL practitioners know from CleanRL and Stable-Baselines3,
+/// each task's under its own suffix: `charts/episodic_return/CartPole-v1`.
+///
+/// | name | meaning |
+/// |---|---|
+/// | `charts/episodic_return` | mean return (unscaled) of the episodes that ended in the interval |
+/// | `charts/episodic_length` | their mean length in steps |
+/// | `charts/success_rate` | the fraction that reached the goal or the task's solved return |
+/// | `charts/SPS` | environment steps per second over the interval (all tasks; no suffix) |
+/// | `losses/policy_loss`, `losses/value_loss`, `losses/entropy` | means over the interval's updates |
+/// | `distral/kl`, `distral/entropy` | Distral: KL(π_i ‖ π₀) and π₀'s entropy |
+/// | `popart/mu`, `popart/sigma` | PopArt's statistics of the task's value targets |
+///
+/// Values that are not finite (no episode ended, no update yet) are left out.
+public struct IntervalMetrics: Sendable {
+    /// Environment steps (all tasks) at the end of the interval.
+    public var step: Int
+    public private(set) var scalars: [(name: String, value: Double)] = []
+
+    public init(step: Int) {
+        self.step = step
+    }
+
+    /// Adds `value` under `name`, suffixed with `/task` when given; skips values that are not finite.
+    public mutating func add(_ name: String, _ value: Double, task: String? = nil) {
+        guard value.isFinite else { return }
+        scalars.append((task.map { "\(name)/\($0)" } ?? name, value))
+    }
+
+    /// The value of a name (with its task suffix), if it was added.
+    public func value(_ name: String) -> Double? { scalars.first { $0.name == name }?.value }
+}
