@@ -29,57 +29,34 @@ import Testing
         return Trainer(tasks: mixed.tasks, configuration: c, seed: 5)
     }
 
+    /// A corruption that sets element `index` of the Double tensor `key` to `value`.
+    static func setting(_ key: String, _ index: Int, _ value: Double) -> @Sendable (inout Checkpoint) -> Void {
+        { checkpoint in
+            var values = checkpoint.contents.doubles(key)!
+            values[index] = value
+            checkpoint.contents.set(key, doubles: values)
+        }
+    }
+
     /// The corruptions a careless edit or a flipped bit makes, each with words of the message it must give.
     static let corruptions: [(name: String, expected: String, corrupt: @Sendable (inout Checkpoint) -> Void)] = [
         ("steps near 2^64", "state.progress", { $0.contents.set("state.progress", words: [UInt64.max - 3, 1]) }),
         ("steps near 2^63", "state.progress", { $0.contents.set("state.progress", words: [1 << 63, 1]) }),
         ("updates near 2^64", "state.progress", { $0.contents.set("state.progress", words: [64, UInt64.max]) }),
-        ("NaN in statistics", "statistics", { c in
-            var values = c.contents.doubles("state.statistics")!; values[0] = .nan
-            c.contents.set("state.statistics", doubles: values)
-        }),
-        ("infinite episode count", "statistics", { c in
-            var values = c.contents.doubles("state.statistics")!; values[10] = .infinity
-            c.contents.set("state.statistics", doubles: values)
-        }),
-        ("NaN PopArt mean", "PopArt", { c in
-            var values = c.contents.doubles("state.popart.mean")!; values[1] = .nan
-            c.contents.set("state.popart.mean", doubles: values)
-        }),
-        ("infinite PopArt moment", "PopArt", { c in
-            var values = c.contents.doubles("state.popart.second_moment")!; values[0] = -.infinity
-            c.contents.set("state.popart.second_moment", doubles: values)
-        }),
+        ("NaN in statistics", "statistics", setting("state.statistics", 0, .nan)),
+        ("infinite episode count", "statistics", setting("state.statistics", 10, .infinity)),
+        ("NaN PopArt mean", "PopArt", setting("state.popart.mean", 1, .nan)),
+        ("infinite PopArt moment", "PopArt", setting("state.popart.second_moment", 0, -.infinity)),
+        ("negative PopArt moment", "negative", setting("state.popart.second_moment", 2, -4)),
         ("Adam step 1e20", "adam.step", { $0.contents.set("optimizer.adam.step", Tensor(row: [1e20])) }),
         ("Adam step inf", "adam.step", { $0.contents.set("optimizer.adam.step", Tensor(row: [.infinity])) }),
-        ("huge elapsed steps", "elapsed", { c in
-            var values = c.contents.doubles("state.env.0.values")!; values[4] = 1e300
-            c.contents.set("state.env.0.values", doubles: values)
-        }),
-        ("NaN elapsed steps", "elapsed", { c in
-            var values = c.contents.doubles("state.env.0.values")!; values[4] = .nan
-            c.contents.set("state.env.0.values", doubles: values)
-        }),
-        ("negative gridworld agent cell", "agent cell", { c in
-            var values = c.contents.doubles("state.env.2.values")!; values[0] = -5
-            c.contents.set("state.env.2.values", doubles: values)
-        }),
-        ("NaN gridworld agent cell", "agent cell", { c in
-            var values = c.contents.doubles("state.env.2.values")!; values[0] = .nan
-            c.contents.set("state.env.2.values", doubles: values)
-        }),
-        ("gridworld agent cell past the map", "agent cell", { c in
-            var values = c.contents.doubles("state.env.2.values")!; values[0] = 1e9
-            c.contents.set("state.env.2.values", doubles: values)
-        }),
-        ("gridworld agent in a wall", "wall", { c in
-            var values = c.contents.doubles("state.env.2.values")!; values[0] = 0
-            c.contents.set("state.env.2.values", doubles: values)
-        }),
-        ("NaN cart-pole state", "state value", { c in
-            var values = c.contents.doubles("state.env.0.values")!; values[2] = .nan
-            c.contents.set("state.env.0.values", doubles: values)
-        }),
+        ("huge elapsed steps", "elapsed", setting("state.env.0.values", 4, 1e300)),
+        ("NaN elapsed steps", "elapsed", setting("state.env.0.values", 4, .nan)),
+        ("negative gridworld agent cell", "agent cell", setting("state.env.2.values", 0, -5)),
+        ("NaN gridworld agent cell", "agent cell", setting("state.env.2.values", 0, .nan)),
+        ("gridworld agent cell past the map", "agent cell", setting("state.env.2.values", 0, 1e9)),
+        ("gridworld agent in a wall", "wall", setting("state.env.2.values", 0, 0)),
+        ("NaN cart-pole state", "state value", setting("state.env.0.values", 2, .nan)),
         ("NaN parameter", "torso.0.weight", { c in
             var tensor = c.contents.tensor("torso.0.weight")!; tensor.storage[3] = .nan
             c.contents.set("torso.0.weight", tensor)

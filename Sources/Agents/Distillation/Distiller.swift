@@ -265,22 +265,12 @@ public final class Distiller: Learner {
 
     // MARK: Checkpoints
 
-    /// Metadata key naming the teacher runs in a distilled checkpoint.
-    public static let teachersKey = "teachers"
-
     /// The student as an ordinary training checkpoint (readable by `eval`, `watch` and `plot`), with the
     /// teachers' value statistics as its PopArt state and the teachers' files in its metadata.
     public func checkpoint(suite: String) -> Checkpoint {
-        var checkpoint = Checkpoint(parameters: policy.parameters, metadata: [
-            Trainer.MetadataKey.agent: configuration.yaml,
-            Trainer.MetadataKey.suite: suite,
-            Trainer.MetadataKey.tasks: tasks.map(\.name).joined(separator: "\n"),
-            Trainer.MetadataKey.seed: String(seed),
-            Trainer.MetadataKey.environmentSteps: String(environmentSteps),
-            Self.teachersKey: teachers.runs.map(\.file).joined(separator: "\n"),
-        ])
-        checkpoint.contents.set("state.popart.mean", doubles: popArt.means)
-        checkpoint.contents.set("state.popart.second_moment", doubles: popArt.secondMoments)
+        var checkpoint = Checkpoint(parameters: policy.parameters, metadata: CheckpointLayout.identity(of: self, suite: suite))
+        checkpoint.metadata[CheckpointLayout.teachers] = teachers.runs.map(\.file).joined(separator: "\n")
+        CheckpointLayout.store(popArt, in: &checkpoint)
         return checkpoint
     }
 }

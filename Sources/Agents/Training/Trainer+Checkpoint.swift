@@ -4,33 +4,18 @@ import Randomness
 
 /// Saving and restoring everything a run needs to continue bit for bit.
 extension Trainer {
-    /// Metadata keys written into every training checkpoint.
-    public enum MetadataKey {
-        public static let agent = "agent"
-        public static let suite = "suite"
-        public static let tasks = "tasks"
-        public static let seed = "seed"
-        public static let environmentSteps = "environment_steps"
-    }
-
     /// Parameters, optimizer state, PopArt statistics, counters, random streams and environment states.
     public func checkpoint(suite: String) -> Checkpoint {
-        var checkpoint = Checkpoint(parameters: policy.parameters, optimizer: optimizer, metadata: [
-            MetadataKey.agent: configuration.yaml,
-            MetadataKey.suite: suite,
-            MetadataKey.tasks: tasks.map(\.name).joined(separator: "\n"),
-            MetadataKey.seed: String(seed),
-            MetadataKey.environmentSteps: String(environmentSteps),
-        ])
-        checkpoint.contents.set("state.progress", words: [UInt64(environmentSteps), UInt64(updates)])
-        checkpoint.contents.set("state.rng", words: rng.stateWords)
-        checkpoint.contents.set("state.popart.mean", doubles: popArt.means)
-        checkpoint.contents.set("state.popart.second_moment", doubles: popArt.secondMoments)
-        checkpoint.contents.set("state.statistics", doubles: statistics.flatMap(\.encoded))
+        var checkpoint = Checkpoint(parameters: policy.parameters, optimizer: optimizer,
+                                    metadata: CheckpointLayout.identity(of: self, suite: suite))
+        checkpoint.contents.set(CheckpointLayout.progress, words: [UInt64(environmentSteps), UInt64(updates)])
+        checkpoint.contents.set(CheckpointLayout.rng, words: rng.stateWords)
+        CheckpointLayout.store(popArt, in: &checkpoint)
+        checkpoint.contents.set(CheckpointLayout.statistics, doubles: statistics.flatMap(\.encoded))
         for (i, batch) in batches.enumerated() {
             let snapshot = batch.snapshot()
-            checkpoint.contents.set("state.env.\(i).values", doubles: snapshot.values)
-            checkpoint.contents.set("state.env.\(i).words", words: snapshot.words)
+            checkpoint.contents.set(CheckpointLayout.environmentValues(task: i), doubles: snapshot.values)
+            checkpoint.contents.set(CheckpointLayout.environmentWords(task: i), words: snapshot.words)
         }
         return checkpoint
     }
@@ -48,22 +33,15 @@ extension Trainer {
 
     private func apply(_ checkpoint: Checkpoint) throws(CheckpointError) {
         let c = checkpoint.contents
-        guard let progress = c.words("state.progress"), progress.count == 2,
-              let words = c.words("state.rng"), let generator = RandomGenerator(stateWords: words),
-              let means = c.doubles("state.popart.mean"), means.count == tasks.count,
-              let moments = c.doubles("state.popart.second_moment"), moments.count == tasks.count,
-              let stats = c.doubles("state.statistics"), stats.count == TaskStatistics.encodedCount * tasks.count else {
+        guard let progress = c.words(CheckpointLayout.progress), progress.count == 2,
+              let words = c.words(CheckpointLayout.rng), let generator = RandomGenerator(stateWords: words),
+              let (means, moments) = try CheckpointLayout.popArtStatistics(in: checkpoint, tasks: tasks.count),
+              let stats = c.doubles(CheckpointLayout.statistics), stats.count == TaskStatistics.encodedCount * tasks.count else {
             throw CheckpointError(problem: "the checkpoint has no training state to resume from")
         }
         guard let steps = Int(exactly: progress[0]), steps <= Self.maximumCounter,
               let updateCount = Int(exactly: progress[1]), updateCount <= Self.maximumCounter else {
             throw CheckpointError(problem: "state.progress holds \(progress[0]) steps and \(progress[1]) updates, beyond \(Self.maximumCounter)")
-        }
-        if let bad = (means + moments).first(where: { !$0.isFinite }) {
-            throw CheckpointError(problem: "the saved PopArt statistics hold \(bad)")
-        }
-        if let negative = moments.first(where: { $0 < 0 }) {
-            throw CheckpointError(problem: "a saved PopArt second moment is negative (\(negative))")
         }
         var restoredStatistics: [TaskStatistics] = []
         for i in tasks.indices {
@@ -81,7 +59,7 @@ extension Trainer {
         popArt.restore(means: means, secondMoments: moments)
         statistics = restoredStatistics
         for (i, batch) in batches.enumerated() {
-            guard let values = c.doubles("state.env.\(i).values"), let words = c.words("state.env.\(i).words") else {
+            guard let values = c.doubles(CheckpointLayout.environmentValues(task: i)), let words = c.words(CheckpointLayout.environmentWords(task: i)) else {
                 throw CheckpointError(problem: "the checkpoint has no environment state for task '\(tasks[i].name)'")
             }
             do { try batch.restore(BatchSnapshot(values: values, words: words)) } catch {
@@ -97,11 +75,7 @@ extension Trainer {
     public static func popArt(from checkpoint: Checkpoint, tasks: Int, configuration: AgentConfiguration) throws(CheckpointError) -> PopArt {
         var popArt = PopArt(tasks: tasks, enabled: configuration.popArt, beta: configuration.popArtBeta,
                             sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
-        if let means = checkpoint.contents.doubles("state.popart.mean"), means.count == tasks,
-           let moments = checkpoint.contents.doubles("state.popart.second_moment"), moments.count == tasks {
-            if let bad = (means + moments).first(where: { !$0.isFinite }) {
-                throw CheckpointError(problem: "the saved PopArt statistics hold \(bad)")
-            }
+        if let (means, moments) = try CheckpointLayout.popArtStatistics(in: checkpoint, tasks: tasks) {
             popArt.restore(means: means, secondMoments: moments)
         }
         return popArt

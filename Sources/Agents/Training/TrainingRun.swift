@@ -78,7 +78,7 @@ public final class TrainingRun {
         }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint.read(from: latest) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
-        if checkpoint.metadata[Distiller.teachersKey] != nil {
+        if checkpoint.metadata[CheckpointLayout.teachers] != nil {
             throw ChorusError(file: path, problem: "is a distillation run, which cannot be resumed (its replay is not saved); distil again with chorus distill --overwrite")
         }
         let setup = try Self.setup(of: checkpoint, file: latest.path, catalogue: catalogue, suiteOverride: nil)
@@ -92,7 +92,7 @@ public final class TrainingRun {
         do { try trainer.restore(from: checkpoint) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
         learner = trainer
         randomReturns = Self.randomReturns(suite.tasks, seed: setup.seed)
-        if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata["score"].flatMap(Double.init), score.isFinite { bestScore = score }
+        if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata[CheckpointLayout.score].flatMap(Double.init), score.isFinite { bestScore = score }
         // Keep the metrics written up to the checkpoint's step.
         let text = (try? String(contentsOf: metricsFile, encoding: .utf8)) ?? Self.metricsHeader
         metricsRows = [Self.metricsHeader] + text.split(separator: "\n").dropFirst().map(String.init).filter { line in
@@ -118,14 +118,14 @@ public final class TrainingRun {
         func mismatch(_ what: String) -> ChorusError {
             ChorusError(file: file, problem: "was not written by this run: its \(what) differs from \(run.configurationFile.path); copy back the run's own checkpoint or start a new run")
         }
-        if let suite = try fields["suite"]?.string(), suite != metadata[Trainer.MetadataKey.suite] { throw mismatch("suite") }
-        if let seed = fields["seed"] { guard String(try seed.int(in: 0...Int.max)) == metadata[Trainer.MetadataKey.seed] ?? "" else { throw mismatch("seed") } }
+        if let suite = try fields["suite"]?.string(), suite != metadata[CheckpointLayout.suite] { throw mismatch("suite") }
+        if let seed = fields["seed"] { guard String(try seed.int(in: 0...Int.max)) == metadata[CheckpointLayout.seed] ?? "" else { throw mismatch("seed") } }
         if let tasks = fields["tasks"] {
             var names: [String] = []
             for item in try tasks.sequence() { names.append(try item.string()) }
-            guard names.joined(separator: "\n") == metadata[Trainer.MetadataKey.tasks] else { throw mismatch("task list") }
+            guard names.joined(separator: "\n") == metadata[CheckpointLayout.tasks] else { throw mismatch("task list") }
         }
-        if let agent = fields["agent"], let saved = metadata[Trainer.MetadataKey.agent] {
+        if let agent = fields["agent"], let saved = metadata[CheckpointLayout.agent] {
             var expected = try AgentConfiguration(agent), actual = try AgentConfiguration.parse(saved, file: file + " (agent metadata)")
             expected.totalSteps = 0; actual.totalSteps = 0
             guard expected == actual else { throw mismatch("agent configuration") }
@@ -138,8 +138,8 @@ public final class TrainingRun {
     public static func setup(of checkpoint: Checkpoint, file: String, catalogue: Catalogue, suiteOverride: String?)
         throws(ChorusError) -> (configuration: AgentConfiguration, suite: TaskSuite, suiteReference: String, seed: UInt64) {
         let m = checkpoint.metadata
-        guard let agent = m[Trainer.MetadataKey.agent], let suiteReference = m[Trainer.MetadataKey.suite],
-              let tasks = m[Trainer.MetadataKey.tasks], let seed = m[Trainer.MetadataKey.seed].flatMap(UInt64.init) else {
+        guard let agent = m[CheckpointLayout.agent], let suiteReference = m[CheckpointLayout.suite],
+              let tasks = m[CheckpointLayout.tasks], let seed = m[CheckpointLayout.seed].flatMap(UInt64.init) else {
             throw ChorusError(file: file, problem: "not a training checkpoint (no agent, suite or task metadata)")
         }
         let configuration = try AgentConfiguration.parse(agent, file: file + " (agent metadata)")
@@ -267,7 +267,7 @@ public final class TrainingRun {
     private func saveBestIfImproved() -> [String] {
         guard intervalScore > bestScore else { return [] }
         var best = checkpoint()
-        best.metadata["score"] = String(intervalScore)
+        best.metadata[CheckpointLayout.score] = String(intervalScore)
         do { try best.write(to: bestCheckpoint) } catch {
             return ["could not write the best checkpoint (\(error.problem)); the latest checkpoint is intact"]
         }
