@@ -44,6 +44,7 @@ public final class Distiller: Learner {
     private(set) var replays: [DistillationReplay]
     private var inputs: [Tensor]
     private var stepActions: [[Float]]
+    private var samplers: [ActionSampler]
     // Minibatch buffers.
     private var targetOutputs = Tensor(rows: 0, columns: 0), targetValues = Tensor(rows: 0, columns: 0)
     private var targetFeatures = Tensor(rows: 0, columns: 0), projected = Tensor(rows: 0, columns: 0)
@@ -92,6 +93,7 @@ public final class Distiller: Learner {
         }
         inputs = heads.map { Tensor(rows: n, columns: $0.observationSize) }
         stepActions = heads.map { Array(repeating: 0, count: n * $0.kind.actionSize) }
+        samplers = heads.map { ActionSampler(kind: $0.kind) }
     }
 
     /// Environment steps taken by one iteration (all tasks).
@@ -135,18 +137,8 @@ public final class Distiller: Learner {
 
     /// Samples task i's actions from the driver's outputs.
     private func act(task i: Int, outputs: Tensor, logStd: [Float]) {
-        switch policy.tasks[i].kind {
-        case .categorical:
-            let distribution = Categorical(logits: outputs)
-            for b in 0..<outputs.rows { stepActions[i][b] = Float(distribution.sample(row: b, using: &rng)) }
-        case .gaussian(let low, let high):
-            let gaussian = DiagonalGaussian(mean: outputs, logStd: logStd)
-            let d = low.count
-            var sample = [Float](repeating: 0, count: d)
-            for b in 0..<outputs.rows {
-                sample.withUnsafeMutableBufferPointer { gaussian.sample(row: b, into: $0.baseAddress!, using: &rng) }
-                for k in 0..<d { stepActions[i][b * d + k] = min(max(sample[k], low[k]), high[k]) }
-            }
+        stepActions[i].withUnsafeMutableBufferPointer { step in
+            samplers[i].sample(from: outputs, logStd: logStd, deterministic: false, using: &rng, step: step)
         }
     }
 

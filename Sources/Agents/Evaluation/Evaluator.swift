@@ -49,10 +49,7 @@ public struct Evaluator {
     func randomEpisodes(task: Task, index j: Int) -> [EpisodeRecord] {
         let space = task.actionSpace
         return run(task: task, index: j) { _, actions, rng in
-            let size = space.flatSize
-            actions.withUnsafeMutableBufferPointer { a in
-                for e in 0..<(a.count / size) { space.sample(into: .init(start: a.baseAddress! + e * size, count: size), using: &rng) }
-            }
+            actions.withUnsafeMutableBufferPointer { ActionSampler.uniform(space: space, rows: episodes, using: &rng, into: $0) }
         }
     }
 
@@ -90,27 +87,10 @@ public struct Evaluator {
         var inputs = policy.tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
         inputs[i] = Tensor(rows: episodes, columns: head.observationSize, values: observations)
         policy.forward(inputs)
-        let output = choice == .distilled ? policy.distilledOutput(i) : policy.actionLogits(i)
-        switch head.kind {
-        case .categorical:
-            let distribution = Categorical(logits: output)
-            for e in 0..<episodes {
-                actions[e] = Float(deterministic ? distribution.mode(row: e) : distribution.sample(row: e, using: &rng))
-            }
-        case .gaussian(let low, let high):
-            let gaussian = DiagonalGaussian(mean: output, logStd: head.logStd!.value.storage)
-            let d = low.count
-            actions.withUnsafeMutableBufferPointer { a in
-                for e in 0..<episodes {
-                    let slot = a.baseAddress! + e * d
-                    if deterministic {
-                        for k in 0..<d { slot[k] = output[e, k] }
-                    } else {
-                        gaussian.sample(row: e, into: slot, using: &rng)
-                    }
-                    for k in 0..<d { slot[k] = min(max(slot[k], low[k]), high[k]) }
-                }
-            }
+        var sampler = ActionSampler(kind: head.kind)
+        actions.withUnsafeMutableBufferPointer { step in
+            sampler.sample(from: policy.actionOutput(task: i, choice: choice), logStd: head.logStd?.value.storage ?? [],
+                           deterministic: deterministic, using: &rng, step: step)
         }
     }
 }

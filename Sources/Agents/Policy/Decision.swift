@@ -20,7 +20,7 @@ public struct Decision: Sendable {
     /// A uniformly random action, with uniform probabilities for discrete spaces.
     public static func random(actionSpace: Space, using rng: inout RandomGenerator) -> Decision {
         var action = [Float](repeating: 0, count: actionSpace.flatSize)
-        action.withUnsafeMutableBufferPointer { actionSpace.sample(into: $0, using: &rng) }
+        action.withUnsafeMutableBufferPointer { ActionSampler.uniform(space: actionSpace, rows: 1, using: &rng, into: $0) }
         var decision = Decision(action: action)
         if case .discrete(let n) = actionSpace { decision.probabilities = Array(repeating: 1 / Float(n), count: n) }
         return decision
@@ -35,20 +35,16 @@ extension MultiTaskPolicy {
         var inputs = tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
         inputs[i] = Tensor(rows: 1, columns: tasks[i].observationSize, values: observation)
         forward(inputs)
-        let output = choice == .distilled ? distilledOutput(i) : actionLogits(i)
-        var decision: Decision
+        let output = actionOutput(task: i, choice: choice)
+        let logStd = tasks[i].logStd?.value.storage ?? []
+        var sampler = ActionSampler(kind: tasks[i].kind)
+        var action = [Float](repeating: 0, count: tasks[i].kind.actionSize)
+        action.withUnsafeMutableBufferPointer { sampler.sample(from: output, logStd: logStd, deterministic: deterministic, using: &rng, step: $0) }
+        var decision = Decision(action: action)
         switch tasks[i].kind {
-        case .categorical:
-            let distribution = Categorical(logits: output)
-            let a = deterministic ? distribution.mode(row: 0) : distribution.sample(row: 0, using: &rng)
-            decision = Decision(action: [Float(a)])
-            decision.probabilities = (0..<distribution.actionCount).map { distribution.probability(row: 0, action: $0) }
-        case .gaussian(let low, let high):
-            let logStd = tasks[i].logStd!.value.storage
-            let gaussian = DiagonalGaussian(mean: output, logStd: logStd)
-            var sample = (0..<low.count).map { output[0, $0] }
-            if !deterministic { sample.withUnsafeMutableBufferPointer { gaussian.sample(row: 0, into: $0.baseAddress!, using: &rng) } }
-            decision = Decision(action: (0..<low.count).map { min(max(sample[$0], low[$0]), high[$0]) })
+        case .categorical(let n):
+            decision.probabilities = (0..<n).map { sampler.categorical.probability(row: 0, action: $0) }
+        case .gaussian(let low, _):
             decision.mean = (0..<low.count).map { output[0, $0] }
             decision.standardDeviation = logStd.map { expf($0) }
         }

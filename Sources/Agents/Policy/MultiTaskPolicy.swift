@@ -128,6 +128,12 @@ public final class MultiTaskPolicy: ParameterContainer {
     /// Task i's policy-head output from the last forward pass: logits, or Gaussian means.
     public func policyOutput(_ task: Int) -> Tensor { networks[tasks[task].network].output(route: tasks[task].route, head: 0) }
 
+    /// The output that `choice` acts with for task i after a forward pass: Distral's π₀ logits for
+    /// `.distilled`, the task's action logits (or Gaussian means) otherwise.
+    public func actionOutput(task i: Int, choice: PolicyChoice) -> Tensor {
+        choice == .distilled ? distilledOutput(i) : actionLogits(i)
+    }
+
     /// Task i's action logits (or Gaussian means) from the last forward pass: the policy head's output, or
     /// for a 2-column Distral agent `α·h + β·f_i` with h = π₀'s logits and f_i the task column.
     ///

@@ -29,6 +29,7 @@ public final class Trainer {
     private var inputs: [Tensor]
     private var stepActions: [[Float]]
     private var distributions: [Categorical]
+    private var samplers: [ActionSampler]
     private var policyGradients: [Tensor]
     private var valueGradients: [Tensor]
     private var distilledDistributions: [Categorical]
@@ -57,6 +58,7 @@ public final class Trainer {
         inputs = policy.tasks.map { Tensor(rows: n, columns: $0.observationSize) }
         stepActions = policy.tasks.map { Array(repeating: 0, count: n * $0.kind.actionSize) }
         distributions = policy.tasks.map { _ in Categorical(logits: Tensor(rows: 1, columns: 1)) }
+        samplers = policy.tasks.map { ActionSampler(kind: $0.kind) }
         policyGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
         valueGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
         distilledDistributions = distributions
@@ -133,34 +135,28 @@ public final class Trainer {
         let head = policy.tasks[i]
         let values = policy.valueOutput(i)
         for b in 0..<n { rollouts[i].values[row + b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
-        switch head.kind {
-        case .categorical:
-            distributions[i].update(logits: policy.actionLogits(i))
-            let distral = policy.distral.flatMap { $0.isRegularized ? $0 : nil }
-            if distral != nil { distilledDistributions[i].update(logits: policy.distilledOutput(i)) }
-            for b in 0..<n {
-                let a = distributions[i].sample(row: b, using: &rng)
-                let logProbability = Double(distributions[i].logProbability(row: b, action: a))
-                rollouts[i].actions[row + b] = Float(a)
-                rollouts[i].logProbabilities[row + b] = logProbability
-                stepActions[i][b] = Float(a)
-                if let distral {
-                    rollouts[i].regularization[row + b] = Distral.rewardRegularization(
-                        logTask: logProbability, logDistilled: Double(distilledDistributions[i].logProbability(row: b, action: a)),
-                        alpha: distral.alpha, beta: distral.distralBeta)
+        let size = head.kind.actionSize
+        // The rollout's slices for these rows, moved out so the sampler can write them directly.
+        var actions = [Float](), logProbabilities = [Double]()
+        swap(&actions, &rollouts[i].actions); swap(&logProbabilities, &rollouts[i].logProbabilities)
+        defer { swap(&actions, &rollouts[i].actions); swap(&logProbabilities, &rollouts[i].logProbabilities) }
+        stepActions[i].withUnsafeMutableBufferPointer { step in
+            actions.withUnsafeMutableBufferPointer { actions in
+                logProbabilities.withUnsafeMutableBufferPointer { logProbabilities in
+                    samplers[i].sample(from: policy.actionLogits(i), logStd: head.logStd?.value.storage ?? [], deterministic: false, using: &rng,
+                                       step: step, unclipped: .init(rebasing: actions[(row * size)..<((row + n) * size)]),
+                                       logProbabilities: .init(rebasing: logProbabilities[row..<(row + n)]))
                 }
             }
-        case .gaussian(let low, let high):
-            let gaussian = DiagonalGaussian(mean: policy.policyOutput(i), logStd: head.logStd!.value.storage)
-            let d = low.count
-            var sample = [Float](repeating: 0, count: d)
+        }
+        // Distral: the reward regularisation `(α/β)·log π₀(a|s) − (1/β)·log π_i(a|s)` of each action taken.
+        if let distral = policy.distral, distral.isRegularized {
+            distilledDistributions[i].update(logits: policy.distilledOutput(i))
             for b in 0..<n {
-                sample.withUnsafeMutableBufferPointer { a in gaussian.sample(row: b, into: a.baseAddress!, using: &rng) }
-                rollouts[i].logProbabilities[row + b] = Double(gaussian.logProbability(row: b, action: sample))
-                for k in 0..<d {
-                    rollouts[i].actions[(row + b) * d + k] = sample[k]
-                    stepActions[i][b * d + k] = min(max(sample[k], low[k]), high[k])
-                }
+                rollouts[i].regularization[row + b] = Distral.rewardRegularization(
+                    logTask: logProbabilities[row + b],
+                    logDistilled: Double(distilledDistributions[i].logProbability(row: b, action: Int(stepActions[i][b]))),
+                    alpha: distral.alpha, beta: distral.distralBeta)
             }
         }
     }
