@@ -275,19 +275,10 @@ public final class Trainer {
         let r = rollouts[i]
         let entropyCoefficient = Float(c.entropyCoefficient)
 
+        let policyLossKind: PolicyGradientLoss = c.algorithm == .ppo ? .ppo(clipRange: clipRange) : .a2c
         /// ∂L_π/∂log π for one row, and its loss.
         func policyTerm(_ j: Int, logProbability: Double) -> (loss: Double, slope: Double) {
-            let a = advantages[j]
-            switch c.algorithm {
-            case .a2c:
-                return (-a * logProbability, -a)
-            case .ppo:
-                let ratio = exp(logProbability - r.logProbabilities[j])
-                let clipped = min(max(ratio, 1 - clipRange), 1 + clipRange)
-                let unclippedObjective = ratio * a, clippedObjective = clipped * a
-                if unclippedObjective <= clippedObjective { return (-unclippedObjective, -a * ratio) }
-                return (-clippedObjective, 0)
-            }
+            policyLossKind.term(logProbability: logProbability, behaviourLogProbability: r.logProbabilities[j], advantage: advantages[j])
         }
 
         switch policy.tasks[i].kind {
@@ -322,18 +313,12 @@ public final class Trainer {
 
         // Value: ½(n − ŷ)², optionally clipped around the acting-time prediction (PPO).
         let valueCoefficient = c.valueCoefficient
+        let valueLossKind = ValueLoss(clipRange: c.algorithm == .ppo && c.valueClipRange > 0 ? c.valueClipRange : nil)
         for (k, j) in rows.enumerated() {
-            let n = Double(values[k, 0]), y = targets[j]
-            var error = n - y
-            var loss = 0.5 * error * error
-            if c.algorithm == .ppo && c.valueClipRange > 0 {
-                let old = popArt.normalize(r.values[j], task: i)
-                let clippedN = old + min(max(n - old, -c.valueClipRange), c.valueClipRange)
-                let clippedLoss = 0.5 * (clippedN - y) * (clippedN - y)
-                if clippedLoss > loss { loss = clippedLoss; error = abs(n - old) < c.valueClipRange ? clippedN - y : 0 }
-            }
-            valueLoss += loss
-            valueGradients[i][k, 0] = Float(valueCoefficient * error) * scale
+            let acting = valueLossKind.clipRange == nil ? 0 : popArt.normalize(r.values[j], task: i)
+            let term = valueLossKind.term(prediction: Double(values[k, 0]), target: targets[j], acting: acting)
+            valueLoss += term.loss
+            valueGradients[i][k, 0] = Float(valueCoefficient * term.slope) * scale
         }
         return (policyLoss / Double(m), valueLoss / Double(m), entropy / Double(m))
     }
