@@ -154,8 +154,8 @@ import Testing
             policy.forward(inputs)
             for p in policy.parameters { p.gradient.fill(0) }
             let p0 = (0..<2).map { Categorical(logits: policy.distilledOutput($0)) }
-            policy.backward { task, head, gradient in
-                guard head == 2 else { return }
+            policy.backward { task, output, gradient in
+                guard output == .distilled else { return }
                 for r in 0..<rows {
                     Distral.addDistillationGradient(distilled: p0[task], task: targets[task], row: r, action: 0, method: .analytic,
                                                     scale: 1 / Float(rows), into: &gradient)

@@ -29,7 +29,9 @@ public final class Distiller: Learner {
     public let policy: MultiTaskPolicy
     public let popArt: PopArt
     public let teachers: Teachers
-    public let optimizer: any Optimizer
+    /// Schedule, gradient reduction, clipping, finite check and the optimizer, shared with the actor-critic trainer.
+    public var optimization: OptimizationStep
+    public var optimizer: any Optimizer { optimization.optimizer }
     /// Actor-Mimic's linear maps from the student's last hidden layer to each teacher's (when β > 0).
     public let projections: [Linear]
     public private(set) var environmentSteps = 0
@@ -77,11 +79,7 @@ public final class Distiller: Learner {
             ? tasks.indices.map { Linear(name: "feature_regression.\(tasks[$0].name)", inputs: studentFeatures, outputs: teachers.featureSize(task: $0),
                                          initialization: .orthogonal(gain: 1), using: &projectionRNG) }
             : []
-        let trainable = policy.parameters + projections.flatMap(\.parameters)
-        switch c.optimizer {
-        case .adam: optimizer = Adam(parameters: trainable, epsilon: Float(c.optimizerEpsilon))
-        case .rmsprop: optimizer = RMSProp(parameters: trainable, decay: 0.99, epsilon: Float(c.optimizerEpsilon))
-        }
+        optimization = OptimizationStep(parameters: policy.parameters + projections.flatMap(\.parameters), configuration: c)
         let n = c.environmentsPerTask
         batches = tasks.enumerated().map { i, task in task.prototype.makeBatch(count: n, seed: seed, stream: UInt64(i) << 32) }
         rng = RandomGenerator(seed: seed, stream: 0xD15_0001)
@@ -177,17 +175,17 @@ public final class Distiller: Learner {
         statistics[i].updates += 1
 
         let policyGradient = policyGradient, valueGradient = valueGradient, featureGradient = featureGradient
-        policy.backward({ task, head, gradient in
+        policy.backward({ task, output, gradient in
             guard task == i else { return }
-            if head == 0 { gradient.copyRows(0..<m, of: policyGradient) } else if head == 1 { gradient.copyRows(0..<m, of: valueGradient) }
+            switch output {
+            case .policy: gradient.copyRows(0..<m, of: policyGradient)
+            case .value: gradient.copyRows(0..<m, of: valueGradient)
+            case .distilled: break
+            }
         }, featureGradient: projections.isEmpty ? nil : { task, gradient in
             if task == i { gradient.addRows(0..<m, of: featureGradient) }
         })
-        let parameters = policy.parameters + projections.flatMap(\.parameters)
-        let norm = GradientClipping.clip(parameters, maxNorm: c.maxGradientNorm > 0 ? c.maxGradientNorm : .infinity)
-        guard norm.isFinite else { throw TrainingError("non-finite gradient norm at step \(environmentSteps)") }
-        let progress = min(1, Double(environmentSteps) / Double(max(c.totalSteps, 1)))
-        optimizer.step(learningRate: Float(c.learningRateSchedule == .linear ? c.learningRate * (1 - progress) : c.learningRate))
+        try optimization.apply(atStep: environmentSteps)
         updates += 1
     }
 

@@ -14,6 +14,12 @@ import Randomness
 /// and torso (the paper's separate π₀ column, parameters prefixed `distilled.`) and one logits head h per
 /// action space, shared by every task with that space. The task's own policy head is then the column f_i.
 public final class MultiTaskPolicy: ParameterContainer {
+    /// A task's outputs as `backward` names them: its network's policy head (logits or Gaussian means) and
+    /// value head, which are that network's heads 0 and 1, and Distral's π₀ logits (π₀'s only head).
+    public enum Output: Int, Sendable {
+        case policy = 0, value = 1, distilled = 2
+    }
+
     public let tasks: [TaskHead]
     public let networks: [MultiHeadNetwork]
     /// The last layer of each task's value head (what PopArt rescales).
@@ -126,7 +132,9 @@ public final class MultiTaskPolicy: ParameterContainer {
     }
 
     /// Task i's policy-head output from the last forward pass: logits, or Gaussian means.
-    public func policyOutput(_ task: Int) -> Tensor { networks[tasks[task].network].output(route: tasks[task].route, head: 0) }
+    public func policyOutput(_ task: Int) -> Tensor {
+        networks[tasks[task].network].output(route: tasks[task].route, head: Output.policy.rawValue)
+    }
 
     /// The output that `choice` acts with for task i after a forward pass: Distral's π₀ logits for
     /// `.distilled`, the task's action logits (or Gaussian means) otherwise.
@@ -148,10 +156,12 @@ public final class MultiTaskPolicy: ParameterContainer {
     }
 
     /// π₀'s logits h for task i's rows of the last forward pass (Distral agents only).
-    public func distilledOutput(_ task: Int) -> Tensor { distilled!.output(route: task, head: 0) }
+    public func distilledOutput(_ task: Int) -> Tensor { distilled!.output(route: task, head: 0) }  // π₀'s network has one head
 
     /// Task i's value-head output (`rows × 1`) from the last forward pass.
-    public func valueOutput(_ task: Int) -> Tensor { networks[tasks[task].network].output(route: tasks[task].route, head: 1) }
+    public func valueOutput(_ task: Int) -> Tensor {
+        networks[tasks[task].network].output(route: tasks[task].route, head: Output.value.rawValue)
+    }
 
     /// Task i's torso features (its last hidden layer, `rows × torso size`) from the last forward pass.
     public func features(_ task: Int) -> Tensor { networks[tasks[task].network].features(route: tasks[task].route) }
@@ -160,17 +170,17 @@ public final class MultiTaskPolicy: ParameterContainer {
     /// task's policy head (head 0), value head (head 1) or, for Distral agents, π₀'s logits on the task's
     /// rows (head 2); `featureGradient(task, &gradient)`, when given, adds ∂L/∂features of the task's
     /// torso features. Parameter gradients accumulate.
-    public func backward(_ fill: (_ task: Int, _ head: Int, _ gradient: inout Tensor) -> Void,
+    public func backward(_ fill: (_ task: Int, _ output: Output, _ gradient: inout Tensor) -> Void,
                          featureGradient: ((_ task: Int, _ gradient: inout Tensor) -> Void)? = nil) {
         if networks.count == 1 {
-            networks[0].backward({ route, head, gradient in fill(route, head, &gradient) },
+            networks[0].backward({ route, head, gradient in fill(route, Output(rawValue: head)!, &gradient) },
                                  featureGradient: featureGradient.map { add in { route, gradient in add(route, &gradient) } })
         } else {
             for (i, network) in networks.enumerated() {
-                network.backward({ _, head, gradient in fill(i, head, &gradient) },
+                network.backward({ _, head, gradient in fill(i, Output(rawValue: head)!, &gradient) },
                                  featureGradient: featureGradient.map { add in { _, gradient in add(i, &gradient) } })
             }
         }
-        distilled?.backward { route, _, gradient in fill(route, 2, &gradient) }
+        distilled?.backward { route, _, gradient in fill(route, .distilled, &gradient) }
     }
 }

@@ -16,7 +16,9 @@ public final class Trainer {
     public let seed: UInt64
     public let policy: MultiTaskPolicy
     public internal(set) var popArt: PopArt
-    public let optimizer: any Optimizer
+    /// Schedule, gradient reduction, clipping, finite check and the optimizer, shared with the distiller.
+    public var optimization: OptimizationStep
+    public var optimizer: any Optimizer { optimization.optimizer }
     public internal(set) var environmentSteps = 0
     public internal(set) var updates = 0
     /// Statistics of the current log interval, one per task.
@@ -46,10 +48,7 @@ public final class Trainer {
         policy = MultiTaskPolicy(tasks: tasks, configuration: configuration, seed: seed)
         popArt = PopArt(tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
                         sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
-        switch configuration.optimizer {
-        case .adam: optimizer = Adam(parameters: policy.parameters, epsilon: Float(configuration.optimizerEpsilon))
-        case .rmsprop: optimizer = RMSProp(parameters: policy.parameters, decay: 0.99, epsilon: Float(configuration.optimizerEpsilon))
-        }
+        optimization = OptimizationStep(parameters: policy.parameters, configuration: configuration)
         let n = configuration.environmentsPerTask
         batches = tasks.enumerated().map { i, task in task.prototype.makeBatch(count: n, seed: seed, stream: UInt64(i) << 32) }
         rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
@@ -183,7 +182,6 @@ public final class Trainer {
             for i in tasks.indices { inputs[i].reshape(rows: c.environmentsPerTask, columns: policy.tasks[i].observationSize) }
         }
         let progress = min(1, Double(environmentSteps) / Double(max(c.totalSteps, 1)))
-        let learningRate = Float(c.learningRateSchedule == .linear ? c.learningRate * (1 - progress) : c.learningRate)
         let clipRange = c.clipSchedule == .linear ? c.clipRange * (1 - progress) : c.clipRange
 
         // 1–3. Targets, PopArt, advantages.
@@ -248,13 +246,14 @@ public final class Trainer {
                     }
                 }
                 let policyGradients = policyGradients, valueGradients = valueGradients, distilledGradients = distilledGradients
-                policy.backward { task, head, gradient in
-                    let source = head == 0 ? policyGradients[task] : head == 1 ? valueGradients[task] : distilledGradients[task]
-                    gradient.copyRows(0..<gradient.rows, of: source)
+                policy.backward { task, output, gradient in
+                    switch output {
+                    case .policy: gradient.copyRows(0..<gradient.rows, of: policyGradients[task])
+                    case .value: gradient.copyRows(0..<gradient.rows, of: valueGradients[task])
+                    case .distilled: gradient.copyRows(0..<gradient.rows, of: distilledGradients[task])
+                    }
                 }
-                let norm = GradientClipping.clip(policy.parameters, maxNorm: c.maxGradientNorm > 0 ? c.maxGradientNorm : .infinity)
-                guard norm.isFinite else { throw TrainingError("non-finite gradient norm at step \(environmentSteps)") }
-                optimizer.step(learningRate: learningRate)
+                try optimization.apply(atStep: environmentSteps)
             }
         }
         updates += 1
