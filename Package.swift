@@ -14,10 +14,12 @@ let package = Package(
     name: "Chorus",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "chorus", targets: ["chorus"]),
+        .executable(name: "chorus", targets: ["chorus"])
     ],
     traits: [
-        .trait(name: "SDL", description: "The SDL2 episode viewer for `chorus watch` (needs libsdl2-dev, libsdl2-ttf-dev, libsdl2-image-dev, libgif-dev)"),
+        .trait(
+            name: "SDL", description: "The SDL2 episode viewer for `chorus watch` (needs libsdl2-dev, libsdl2-ttf-dev, libsdl2-image-dev, libgif-dev)"
+        ),
         .default(enabledTraits: ["SDL"]),
     ],
     dependencies: [
@@ -32,30 +34,38 @@ let package = Package(
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
 
         .target(name: "Randomness"),
-        .target(name: "Environments", dependencies: [
-            "Randomness",
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(
+            name: "Environments",
+            dependencies: [
+                "Randomness",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "NeuralNetworks", dependencies: ["Randomness", "CBLAS"]),
         .target(name: "Agents", dependencies: ["Randomness", "Environments", "NeuralNetworks"]),
-        .target(name: "Viewer", dependencies: [
-            "Randomness", "Environments", "NeuralNetworks", "Agents",
-            .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
-            .target(name: "CSDL2TTF", condition: .when(traits: ["SDL"])),
-            .target(name: "CSDL2Image", condition: .when(traits: ["SDL"])),
-            .target(name: "CGIF", condition: .when(traits: ["SDL"])),
-        ]),
-        .executableTarget(name: "chorus", dependencies: [
-            "Randomness", "Environments", "NeuralNetworks", "Agents", "Viewer",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "Viewer",
+            dependencies: [
+                "Randomness", "Environments", "NeuralNetworks", "Agents",
+                .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
+                .target(name: "CSDL2TTF", condition: .when(traits: ["SDL"])),
+                .target(name: "CSDL2Image", condition: .when(traits: ["SDL"])),
+                .target(name: "CGIF", condition: .when(traits: ["SDL"])),
+            ]),
+        .executableTarget(
+            name: "chorus",
+            dependencies: [
+                "Randomness", "Environments", "NeuralNetworks", "Agents", "Viewer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         .target(name: "TestSupport", dependencies: ["Randomness", "Environments", "NeuralNetworks", "Agents"], path: "Tests/TestSupport"),
-        .testTarget(name: "ViewerTests", dependencies: [
-            "Viewer", "TestSupport",
-            .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
-            .target(name: "CGIF", condition: .when(traits: ["SDL"])),
-        ]),
+        .testTarget(
+            name: "ViewerTests",
+            dependencies: [
+                "Viewer", "TestSupport",
+                .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
+                .target(name: "CGIF", condition: .when(traits: ["SDL"])),
+            ]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),

@@ -85,7 +85,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     /// A standard normal Double (Box–Muller; one output per call, so the stream position is simple to reason about).
     @inlinable
     public mutating func normal() -> Double {
-        let u1 = 1.0 - nextDouble()          // (0, 1]: log is finite
+        let u1 = 1.0 - nextDouble()  // (0, 1]: log is finite
         let u2 = nextDouble()
         return (-2.0 * _log(u1)).squareRoot() * _cos(2.0 * Double.pi * u2)
     }

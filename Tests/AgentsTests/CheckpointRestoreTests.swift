@@ -7,7 +7,8 @@ import Testing
 
 /// Restoring a hand-edited or bit-rotted checkpoint: every corruption is a `CheckpointError`, never a trap.
 @Suite struct CheckpointRestoreTests {
-    static let mixed = TaskSuite.fromText("""
+    static let mixed = TaskSuite.fromText(
+        """
         tasks:
           - {name: cart, env: CartPole-v1, solved_return: 475}
           - {name: pendulum, env: Pendulum-v1, max_steps: 7, solved_return: -200}
@@ -57,14 +58,20 @@ import Testing
         ("gridworld agent cell past the map", "agent cell", setting("state.env.2.values", 0, 1e9)),
         ("gridworld agent in a wall", "wall", setting("state.env.2.values", 0, 0)),
         ("NaN cart-pole state", "state value", setting("state.env.0.values", 2, .nan)),
-        ("NaN parameter", "torso.0.weight", { c in
-            var tensor = c.contents.tensor("torso.0.weight")!; tensor.storage[3] = .nan
-            c.contents.set("torso.0.weight", tensor)
-        }),
-        ("NaN Adam moment", "adam.m", { c in
-            var tensor = c.contents.tensor("optimizer.adam.m.torso.0.weight")!; tensor.storage[0] = .infinity
-            c.contents.set("optimizer.adam.m.torso.0.weight", tensor)
-        }),
+        (
+            "NaN parameter", "torso.0.weight",
+            { c in
+                var tensor = c.contents.tensor("torso.0.weight")!; tensor.storage[3] = .nan
+                c.contents.set("torso.0.weight", tensor)
+            }
+        ),
+        (
+            "NaN Adam moment", "adam.m",
+            { c in
+                var tensor = c.contents.tensor("optimizer.adam.m.torso.0.weight")!; tensor.storage[0] = .infinity
+                c.contents.set("optimizer.adam.m.torso.0.weight", tensor)
+            }
+        ),
     ]
 
     @Test(arguments: 0..<corruptions.count)
@@ -81,8 +88,9 @@ import Testing
         } throws: { error in
             "\(error)".contains(corruption.expected)
         }
-        #expect(trainer.environmentSteps == 0 && trainer.policy.parameters.map(\.value.storage) == before,
-                "\(corruption.name): nothing is half-restored")
+        #expect(
+            trainer.environmentSteps == 0 && trainer.policy.parameters.map(\.value.storage) == before,
+            "\(corruption.name): nothing is half-restored")
     }
 
     @Test func anIntactCheckpointStillRestores() throws {

@@ -18,7 +18,8 @@ import Testing
         return q.withUnsafeBufferPointer { qp in
             z.withUnsafeBufferPointer { zp in
                 gradient.withUnsafeMutableBufferPointer { g in
-                    loss.categorical(teacher: qp.baseAddress!, student: zp.baseAddress!, count: z.count, temperature: temperature, gradient: g.baseAddress!)
+                    loss.categorical(
+                        teacher: qp.baseAddress!, student: zp.baseAddress!, count: z.count, temperature: temperature, gradient: g.baseAddress!)
                 }
             }
         }
@@ -91,7 +92,9 @@ import Testing
                 func value(_ mean: [Float], _ logStd: [Float]) -> Double {
                     teacherMean.withUnsafeBufferPointer { t in
                         mean.withUnsafeBufferPointer { s in
-                            loss.gaussian(teacherMean: t.baseAddress!, teacherLogStd: teacherLogStd, studentMean: s.baseAddress!, studentLogStd: logStd, temperature: tau)
+                            loss.gaussian(
+                                teacherMean: t.baseAddress!, teacherLogStd: teacherLogStd, studentMean: s.baseAddress!, studentLogStd: logStd,
+                                temperature: tau)
                         }
                     }
                 }
@@ -100,17 +103,21 @@ import Testing
                     studentMean.withUnsafeBufferPointer { s in
                         meanGradient.withUnsafeMutableBufferPointer { gm in
                             logStdGradient.withUnsafeMutableBufferPointer { gs in
-                                _ = loss.gaussian(teacherMean: t.baseAddress!, teacherLogStd: teacherLogStd, studentMean: s.baseAddress!, studentLogStd: studentLogStd,
-                                                  temperature: tau, meanGradient: gm.baseAddress!, logStdGradient: gs.baseAddress!)
+                                _ = loss.gaussian(
+                                    teacherMean: t.baseAddress!, teacherLogStd: teacherLogStd, studentMean: s.baseAddress!,
+                                    studentLogStd: studentLogStd,
+                                    temperature: tau, meanGradient: gm.baseAddress!, logStdGradient: gs.baseAddress!)
                             }
                         }
                     }
                 }
                 var mean = studentMean, logStd = studentLogStd
-                GradientCheck.expectClose(meanGradient.map(Double.init), GradientCheck.numerical(&mean, step: 1e-3) { value($0, studentLogStd) },
-                                          tolerance: 1e-3, what: "\(loss) τ=\(tau) ∂/∂μ")
-                GradientCheck.expectClose(logStdGradient.map(Double.init), GradientCheck.numerical(&logStd, step: 1e-3) { value(studentMean, $0) },
-                                          tolerance: 1e-3, what: "\(loss) τ=\(tau) ∂/∂logσ")
+                GradientCheck.expectClose(
+                    meanGradient.map(Double.init), GradientCheck.numerical(&mean, step: 1e-3) { value($0, studentLogStd) },
+                    tolerance: 1e-3, what: "\(loss) τ=\(tau) ∂/∂μ")
+                GradientCheck.expectClose(
+                    logStdGradient.map(Double.init), GradientCheck.numerical(&logStd, step: 1e-3) { value(studentMean, $0) },
+                    tolerance: 1e-3, what: "\(loss) τ=\(tau) ∂/∂logσ")
             }
         }
         // The closed form agrees with DiagonalGaussian's KL.
@@ -118,7 +125,9 @@ import Testing
         let student = DiagonalGaussian(mean: Tensor(row: studentMean), logStd: studentLogStd)
         let closed = teacherMean.withUnsafeBufferPointer { t in
             studentMean.withUnsafeBufferPointer { s in
-                DistillationLoss.kl.gaussian(teacherMean: t.baseAddress!, teacherLogStd: teacherLogStd, studentMean: s.baseAddress!, studentLogStd: studentLogStd, temperature: 1)
+                DistillationLoss.kl.gaussian(
+                    teacherMean: t.baseAddress!, teacherLogStd: teacherLogStd, studentMean: s.baseAddress!, studentLogStd: studentLogStd,
+                    temperature: 1)
             }
         }
         #expect(abs(closed - Double(teacher.kullbackLeibler(to: student, row: 0))) < 1e-5)
@@ -136,7 +145,8 @@ import Testing
         var values = offTwice.storage
         let numeric = GradientCheck.numerical(&values, step: 1e-3) { v in
             var unused = Tensor(rows: 0, columns: 0)
-            return DistillationLoss.featureRegression(projected: Tensor(rows: 2, columns: 3, values: v), target: h, coefficient: 0.01, gradient: &unused)
+            return DistillationLoss.featureRegression(
+                projected: Tensor(rows: 2, columns: 3, values: v), target: h, coefficient: 0.01, gradient: &unused)
         }
         GradientCheck.expectClose(gradient.storage.map(Double.init), numeric, tolerance: 1e-3, what: "feature regression")
     }
@@ -196,14 +206,17 @@ import Testing
                 try? distiller.update(task: task, rows: rows)
                 return distiller.lastLoss
             }
-            _ = loss()      // fills the gradients at the current parameters (the step is 1e-9)
+            _ = loss()  // fills the gradients at the current parameters (the step is 1e-9)
             for parameter in [distiller.policy.networks[0].torso.parameters[0], distiller.projections[task].parameters[0]] {
                 let analytic = parameter.gradient.storage
                 let saved = parameter.value.storage
                 var values = saved
-                let numeric = GradientCheck.numerical(&values, step: 1e-2) { v in parameter.value.storage = v; return loss() }
+                let numeric = GradientCheck.numerical(&values, step: 1e-2) { v in
+                    parameter.value.storage = v; return loss()
+                }
                 parameter.value.storage = saved
-                GradientCheck.expectClose(Array(analytic.prefix(24)).map(Double.init), Array(numeric.prefix(24)), tolerance: 3e-2, what: "\(parameter.name) task \(task)")
+                GradientCheck.expectClose(
+                    Array(analytic.prefix(24)).map(Double.init), Array(numeric.prefix(24)), tolerance: 3e-2, what: "\(parameter.name) task \(task)")
             }
         }
     }
@@ -240,7 +253,8 @@ import Testing
         let run = TeacherFixture.write(suite: "classic-control", tasks: ["CartPole-v1", "Pendulum-v1"], configuration: .tiny, seed: 2, iterations: 3)
         let (suite, teachers) = try Self.teachers([run], suite: "classic-control", tasks: ["CartPole-v1", "Pendulum-v1"])
         func train(threads: Int) throws -> [[Float]] {
-            let distiller = Distiller(tasks: suite.tasks, configuration: Self.student(.tiny, featureCoefficient: 0.01), teachers: teachers, seed: 4, threads: threads)
+            let distiller = Distiller(
+                tasks: suite.tasks, configuration: Self.student(.tiny, featureCoefficient: 0.01), teachers: teachers, seed: 4, threads: threads)
             for _ in 0..<4 { try distiller.iterate() }
             return distiller.policy.parameters.map(\.value.storage)
         }
@@ -277,7 +291,8 @@ import Testing
         let distiller = Distiller(tasks: suite.tasks, configuration: c, teachers: teachers, seed: 1)
         while distiller.environmentSteps < c.totalSteps { try distiller.iterate() }
         let evaluator = Evaluator(episodes: 10, seed: 99, deterministic: false)
-        let student = evaluator.evaluate(suite: suite.name, tasks: suite.tasks, policy: distiller.policy, popArt: distiller.popArt, policyTask: [0, 1])
+        let student = evaluator.evaluate(
+            suite: suite.name, tasks: suite.tasks, policy: distiller.policy, popArt: distiller.popArt, policyTask: [0, 1])
         let teacherReport = evaluator.evaluate(suite: suite.name, tasks: suite.tasks, actors: teachers.actors)
         let comparison = DistillationComparison(student: student, teachers: teacherReport, teacherParameters: [1, 1], studentParameters: 1)
         for row in comparison.rows {

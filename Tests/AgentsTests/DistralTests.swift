@@ -12,7 +12,8 @@ import Testing
     static let f = Tensor(rows: 1, columns: 3, values: [0.5, 2, 0])
     static let distilled = [0.665240956, 0.244728471, 0.090030573]
 
-    static let twoGoals = TaskSuite.fromText("""
+    static let twoGoals = TaskSuite.fromText(
+        """
         tasks:
           - {name: near, env: Gridworld, map: empty-8x8, solved_return: 0.8}
           - {name: far, env: Gridworld, map: empty-8x8, start: [6, 6], goal: [1, 1], solved_return: 0.8}
@@ -104,8 +105,11 @@ import Testing
     }
 
     @Test func distillationGradientMatchesTheReferenceAndFiniteDifferences() {
-        let taskPolicy = Categorical(logits: { var z = Tensor(rows: 0, columns: 0)
-            Distral.twoColumnLogits(h: Self.h, f: Self.f, alpha: 0.5, beta: 2, into: &z); return z }())
+        let taskPolicy = Categorical(
+            logits: {
+                var z = Tensor(rows: 0, columns: 0)
+                Distral.twoColumnLogits(h: Self.h, f: Self.f, alpha: 0.5, beta: 2, into: &z); return z
+            }())
         let distilled = Categorical(logits: Self.h)
         var gradient = Tensor(rows: 1, columns: 3)
         Distral.addDistillationGradient(distilled: distilled, task: taskPolicy, row: 0, action: 1, method: .analytic, scale: 0.25, into: &gradient)
@@ -133,12 +137,19 @@ import Testing
         let c = Self.distralConfiguration(columns: 1, kl: 0.01, entropy: 0.01)
         let policy = MultiTaskPolicy(tasks: Self.twoGoals.tasks, configuration: c, seed: 5)
         let rows = 6
-        let inputs = policy.tasks.map { _ in Tensor(rows: rows, columns: policy.tasks[0].observationSize,
-                                                    values: (0..<(rows * policy.tasks[0].observationSize)).map { Float(($0 * 7) % 5) / 5 }) }
+        let inputs = policy.tasks.map { _ in
+            Tensor(
+                rows: rows, columns: policy.tasks[0].observationSize,
+                values: (0..<(rows * policy.tasks[0].observationSize)).map { Float(($0 * 7) % 5) / 5 })
+        }
         let actions = policy.tasks[0].kind.outputSize
-        let targets = [Categorical(logits: Tensor(rows: rows, columns: actions, values: (0..<(rows * actions)).map { $0 % actions == 0 ? 2 : 0 })),
-                       Categorical(logits: Tensor(rows: rows, columns: actions, values: (0..<(rows * actions)).map { $0 % actions == 1 ? 2 : 0 }))]
-        let centroid = (0..<actions).map { j in (Double(targets[0].probability(row: 0, action: j)) + Double(targets[1].probability(row: 0, action: j))) / 2 }
+        let targets = [
+            Categorical(logits: Tensor(rows: rows, columns: actions, values: (0..<(rows * actions)).map { $0 % actions == 0 ? 2 : 0 })),
+            Categorical(logits: Tensor(rows: rows, columns: actions, values: (0..<(rows * actions)).map { $0 % actions == 1 ? 2 : 0 })),
+        ]
+        let centroid = (0..<actions).map { j in
+            (Double(targets[0].probability(row: 0, action: j)) + Double(targets[1].probability(row: 0, action: j))) / 2
+        }
         let distilledParameters = policy.parameters.filter { $0.name.hasPrefix("distilled.") }
         #expect(!distilledParameters.isEmpty && distilledParameters.count < policy.parameters.count)
         let optimizer = Adam(parameters: distilledParameters, epsilon: 1e-8)
@@ -157,8 +168,9 @@ import Testing
             policy.backward { task, output, gradient in
                 guard output == .distilled else { return }
                 for r in 0..<rows {
-                    Distral.addDistillationGradient(distilled: p0[task], task: targets[task], row: r, action: 0, method: .analytic,
-                                                    scale: 1 / Float(rows), into: &gradient)
+                    Distral.addDistillationGradient(
+                        distilled: p0[task], task: targets[task], row: r, action: 0, method: .analytic,
+                        scale: 1 / Float(rows), into: &gradient)
                 }
             }
             optimizer.step(learningRate: 1e-2)

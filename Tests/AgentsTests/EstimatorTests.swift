@@ -25,7 +25,8 @@ import Testing
         let expected = [[-1.6155143, -3.4973224, 1.8670535, 50.316], [1.4662434, 3.6116402, -8.33692e-5, -13.54]]
         for s in 0..<2 {
             let logRhos = (0..<4).map { t in logSoftmax(target[s][t])[actions[s][t]] - logSoftmax(behaviour[s][t])[actions[s][t]] }
-            let (vs, pg) = VTrace.compute(logRhos: logRhos, discounts: discounts[s], rewards: rewards[s], values: values[s], bootstrap: [bootstrap[s]])
+            let (vs, pg) = VTrace.compute(
+                logRhos: logRhos, discounts: discounts[s], rewards: rewards[s], values: values[s], bootstrap: [bootstrap[s]])
             let differences = zip(vs, values[s]).map { $0 - $1 }
             #expect(close(differences, expected[s], 1e-5), "sequence \(s): \(differences)")
             #expect(close(pg, expected[s], 1e-5))
@@ -59,8 +60,9 @@ import Testing
         // Two environments interleaved time-major give the same answers as each alone.
         let a = GAE.compute(discounts: [0.9, 0.9, 0.9], rewards: [1, 0, 2], values: [0.5, 1, 1.5], bootstrap: [2], lambda: 0.95)
         let b = GAE.compute(discounts: [0.9, 0, 0.9], rewards: [3, 1, 0], values: [0, 2, 1], bootstrap: [-1], lambda: 0.95)
-        let both = GAE.compute(discounts: [0.9, 0.9, 0.9, 0, 0.9, 0.9], rewards: [1, 3, 0, 1, 2, 0], values: [0.5, 0, 1, 2, 1.5, 1],
-                               bootstrap: [2, -1], lambda: 0.95)
+        let both = GAE.compute(
+            discounts: [0.9, 0.9, 0.9, 0, 0.9, 0.9], rewards: [1, 3, 0, 1, 2, 0], values: [0.5, 0, 1, 2, 1.5, 1],
+            bootstrap: [2, -1], lambda: 0.95)
         #expect(both.advantages == [a.advantages[0], b.advantages[0], a.advantages[1], b.advantages[1], a.advantages[2], b.advantages[2]])
     }
 }

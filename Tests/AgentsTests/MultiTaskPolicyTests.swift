@@ -6,7 +6,8 @@ import Testing
 
 /// The policy's architecture: what is shared, what is per task, and how heads read their rows.
 @Suite struct MultiTaskPolicyTests {
-    static let suite = TaskSuite.fromText("""
+    static let suite = TaskSuite.fromText(
+        """
         tasks:
           - {name: car, env: MountainCar-v0, solved_return: -110}
           - {name: car-continuous, env: MountainCarContinuous-v0, solved_return: 90}

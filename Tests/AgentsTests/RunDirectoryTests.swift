@@ -22,7 +22,10 @@ import Testing
         let cases: [(String, String)] = [
             ("", "empty path"), ("   ", "empty path"), (".", "working directory"), (cwd, "working directory"),
             ("..", "working directory"), ("/", "root folder"), (file.path, "is a file"),
-            (FileManager.default.homeDirectoryForCurrentUser.path, cwd.hasPrefix(FileManager.default.homeDirectoryForCurrentUser.path) ? "working directory" : "home folder"),
+            (
+                FileManager.default.homeDirectoryForCurrentUser.path,
+                cwd.hasPrefix(FileManager.default.homeDirectoryForCurrentUser.path) ? "working directory" : "home folder"
+            ),
         ]
         for (path, words) in cases {
             #expect { try RunDirectory.checkLocation(path) } throws: { "\($0)".contains(words) }

@@ -13,9 +13,11 @@ import Testing
         /// `Event(wall_time=1700000000.5, file_version="brain.Event:2")`.
         static let fileVersion = "1800000000000000a37f4b220900002040fc54d9411a0d627261696e2e4576656e743a322b353110"
         /// `wall_time=1700000001.25`, step 0: `charts/episodic_return/CartPole-v1` 12.5, `losses/value_loss` -0.75, `popart/sigma` 0.
-        static let stepZero = "6500000000000000ebd05a690900005040fc54d9412a5a0a290a226368617274732f657069736f6469635f72657475726e2f43617274506f6c652d763115000048410a180a116c6f737365732f76616c75655f6c6f737315000040bf0a130a0c706f706172742f7369676d611500000000ab15674c"
+        static let stepZero =
+            "6500000000000000ebd05a690900005040fc54d9412a5a0a290a226368617274732f657069736f6469635f72657475726e2f43617274506f6c652d763115000048410a180a116c6f737365732f76616c75655f6c6f737315000040bf0a130a0c706f706172742f7369676d611500000000ab15674c"
         /// `wall_time=1700000002.0`, step 123456: `losses/policy_loss` -3.0625, `charts/sps` 1536.
-        static let stepNonZero = "3d000000000000006049f1ec0900008040fc54d94110c0c4072a2e0a190a126c6f737365732f706f6c6963795f6c6f737315000044c00a110a0a6368617274732f737073150000c04461b7b38b"
+        static let stepNonZero =
+            "3d000000000000006049f1ec0900008040fc54d94110c0c4072a2e0a190a126c6f737365732f706f6c6963795f6c6f737315000044c00a110a0a6368617274732f737073150000c04461b7b38b"
         /// `wall_time=0`, step -1 (a ten-byte varint): `x` 1.
         static let negativeStepNoWallTime = "1700000000000000e7cef81e10ffffffffffffffffff012a0a0a080a0178150000803fc807ce9e"
     }
@@ -39,7 +41,7 @@ import Testing
 
     @Test func crc32cCheckValues() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
-        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)         // RFC 3720 §B.4
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)  // RFC 3720 §B.4
         #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
         #expect(CRC32C.checksum((0...31).map { UInt8($0) }) == 0x46DD_794E)
         #expect(CRC32C.checksum([]) == 0)
@@ -53,14 +55,22 @@ import Testing
     @Test func recordsMatchTensorBoardsBytes() throws {
         let cases: [(TensorBoardEvent, String)] = [
             (TensorBoardEvent(wallTime: 1_700_000_000.5, content: .fileVersion("brain.Event:2")), Golden.fileVersion),
-            (TensorBoardEvent(wallTime: 1_700_000_001.25, step: 0, content: .summary([
-                .init(tag: "charts/episodic_return/CartPole-v1", simpleValue: 12.5),
-                .init(tag: "losses/value_loss", simpleValue: -0.75),
-                .init(tag: "popart/sigma", simpleValue: 0),
-            ])), Golden.stepZero),
-            (TensorBoardEvent(wallTime: 1_700_000_002, step: 123_456, content: .summary([
-                .init(tag: "losses/policy_loss", simpleValue: -3.0625), .init(tag: "charts/sps", simpleValue: 1536),
-            ])), Golden.stepNonZero),
+            (
+                TensorBoardEvent(
+                    wallTime: 1_700_000_001.25, step: 0,
+                    content: .summary([
+                        .init(tag: "charts/episodic_return/CartPole-v1", simpleValue: 12.5),
+                        .init(tag: "losses/value_loss", simpleValue: -0.75),
+                        .init(tag: "popart/sigma", simpleValue: 0),
+                    ])), Golden.stepZero
+            ),
+            (
+                TensorBoardEvent(
+                    wallTime: 1_700_000_002, step: 123_456,
+                    content: .summary([
+                        .init(tag: "losses/policy_loss", simpleValue: -3.0625), .init(tag: "charts/sps", simpleValue: 1536),
+                    ])), Golden.stepNonZero
+            ),
             (TensorBoardEvent(wallTime: 0, step: -1, content: .summary([.init(tag: "x", simpleValue: 1)])), Golden.negativeStepNoWallTime),
         ]
         for (event, golden) in cases {
@@ -99,10 +109,14 @@ import Testing
         }
         let events = try TensorBoardReader.events(in: writer.file)
         #expect(events.first == TensorBoardEvent(wallTime: 1_000.5, content: .fileVersion("brain.Event:2")))
-        #expect(Array(events.dropFirst()) == steps.enumerated().map { index, step in
-            TensorBoardEvent(wallTime: 1_001.5 + Double(index), step: Int64(step), content: .summary(
-                tags.indices.map { .init(tag: tags[$0], simpleValue: Float(value(step, $0))) }))
-        })
+        #expect(
+            Array(events.dropFirst())
+                == steps.enumerated().map { index, step in
+                    TensorBoardEvent(
+                        wallTime: 1_001.5 + Double(index), step: Int64(step),
+                        content: .summary(
+                            tags.indices.map { .init(tag: tags[$0], simpleValue: Float(value(step, $0))) }))
+                })
     }
 
     @Test func everyCorruptedByteIsDetected() throws {
@@ -133,24 +147,26 @@ import Testing
         for step in scalars.keys.sorted() { try writer.write(scalars: scalars[step]!, step: step) }
         try writer.flush()
         let script = """
-        import sys, json
-        from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-        accumulator = EventAccumulator(sys.argv[1])
-        accumulator.Reload()
-        print(json.dumps({"file_version": accumulator.file_version,
-                          "scalars": {tag: [[e.step, e.value] for e in accumulator.Scalars(tag)]
-                                      for tag in accumulator.Tags()["scalars"]}}))
-        """
+            import sys, json
+            from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+            accumulator = EventAccumulator(sys.argv[1])
+            accumulator.Reload()
+            print(json.dumps({"file_version": accumulator.file_version,
+                              "scalars": {tag: [[e.step, e.value] for e in accumulator.Scalars(tag)]
+                                          for tag in accumulator.Tags()["scalars"]}}))
+            """
         let (status, output) = Python.run(["-c", script, folder.path])
         #expect(status == 0)
         let decoded = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         #expect(decoded?["file_version"] as? Double == 2)
         let read = decoded?["scalars"] as? [String: [[Double]]] ?? [:]
         #expect(read.keys.sorted() == ["charts/episodic_return/CartPole-v1", "losses/value_loss"])
-        for (tag, points) in read {       // compared as Float: JSONSerialization may parse the last digit of a Double differently
-            #expect(points.map { [$0[0], Double(Float($0[1]))] } == scalars.keys.sorted().map { step in
-                [Double(step), Double(Float(scalars[step]!.first { $0.tag == tag }!.value))]
-            }, "\(tag)")
+        for (tag, points) in read {  // compared as Float: JSONSerialization may parse the last digit of a Double differently
+            #expect(
+                points.map { [$0[0], Double(Float($0[1]))] }
+                    == scalars.keys.sorted().map { step in
+                        [Double(step), Double(Float(scalars[step]!.first { $0.tag == tag }!.value))]
+                    }, "\(tag)")
         }
     }
 
@@ -158,7 +174,7 @@ import Testing
         let folder = Fixtures.temporaryDirectory("tensorboard")
         let file = Fixtures.write("not a folder", to: "file.txt", in: folder)
         var places = [folder.appendingPathComponent("missing/deeper"), file, URL(fileURLWithPath: "/sys")]
-        if geteuid() != 0 {                                   // root writes through permissions
+        if geteuid() != 0 {  // root writes through permissions
             let locked = folder.appendingPathComponent("locked")
             try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o500])
             places.append(locked)

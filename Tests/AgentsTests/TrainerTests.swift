@@ -7,7 +7,8 @@ import Testing
 
 /// The trainer: bootstrapping, determinism, PopArt in the loop, numerics and a learning bar.
 @Suite struct TrainerTests {
-    static let mixed = TaskSuite.fromText("""
+    static let mixed = TaskSuite.fromText(
+        """
         tasks:
           - {name: cart, env: CartPole-v1, solved_return: 475}
           - {name: pendulum, env: Pendulum-v1, max_steps: 7, reward_scale: 0.1, solved_return: -200}
@@ -142,7 +143,8 @@ import Testing
     }
 
     @Test func popArtPpoLearnsTwoGoalsOfAMaze() throws {
-        let suite = TaskSuite.fromText("""
+        let suite = TaskSuite.fromText(
+            """
             tasks:
               - {name: near, env: Gridworld, map: empty-8x8, solved_return: 0.8}
               - {name: far, env: Gridworld, map: empty-8x8, start: [6, 6], goal: [1, 1], reward_scale: 100, solved_return: 0.8}

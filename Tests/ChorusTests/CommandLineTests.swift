@@ -16,8 +16,9 @@ import Testing
 
     @Test func listFindsTheCatalogueFromAnotherDirectory() throws {
         let elsewhere = Fixtures.temporaryDirectory()
-        let (status, output, _) = try ChorusBinary.run(["list", "suites"], in: elsewhere,
-                                                       environment: ["CHORUS_HOME": Fixtures.repositoryRoot.path])
+        let (status, output, _) = try ChorusBinary.run(
+            ["list", "suites"], in: elsewhere,
+            environment: ["CHORUS_HOME": Fixtures.repositoryRoot.path])
         #expect(status == 0 && output.contains("classic-control"))
         let missing = try ChorusBinary.run(["list"], in: elsewhere, environment: ["CHORUS_HOME": elsewhere.path])
         #expect(missing.status != 0 && missing.error.contains("CHORUS_HOME"))

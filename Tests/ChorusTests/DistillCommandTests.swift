@@ -10,8 +10,10 @@ import Testing
     @Test func distilledRunWorksWithEvalPlotAndWatch() throws {
         let dir = Fixtures.temporaryDirectory("distill")
         let run = dir.appendingPathComponent("student")
-        let distill = try ChorusBinary.run(["distill", "--teachers", Self.teacher, "--suite", "classic-control", "--task", "CartPole-v1,Pendulum-v1",
-                                            "--agent", "distill-small", "--steps", "4096", "--out", run.path, "--eval-episodes", "3"])
+        let distill = try ChorusBinary.run([
+            "distill", "--teachers", Self.teacher, "--suite", "classic-control", "--task", "CartPole-v1,Pendulum-v1",
+            "--agent", "distill-small", "--steps", "4096", "--out", run.path, "--eval-episodes", "3",
+        ])
         #expect(distill.status == 0, "\(distill.error)")
         #expect(distill.output.contains("% of teacher") && distill.output.contains("geometric mean"))
         for file in ["config.yaml", "metrics.csv", "checkpoints/latest.safetensors", "evaluation.json", "distillation.txt", "distillation.json"] {
@@ -19,7 +21,9 @@ import Testing
         }
         let config = try String(contentsOf: run.appendingPathComponent("config.yaml"), encoding: .utf8)
         #expect(config.contains("teachers:") && config.contains("distillation:"))
-        struct Comparison: Decodable { struct Row: Decodable { let name: String; let teacher_score: Double }; let rows: [Row]; let student_parameters: Int }
+        struct Comparison: Decodable {
+            struct Row: Decodable { let name: String; let teacher_score: Double }; let rows: [Row]; let student_parameters: Int
+        }
         let comparison = try JSONDecoder().decode(Comparison.self, from: Data(contentsOf: run.appendingPathComponent("distillation.json")))
         #expect(comparison.rows.map(\.name) == ["CartPole-v1", "Pendulum-v1"] && comparison.student_parameters > 0)
 
@@ -29,7 +33,9 @@ import Testing
         #expect(plot.status == 0, "\(plot.error)")
         let watch = try ChorusBinary.run(["watch", run.path, "--task", "CartPole-v1", "--episodes", "1", "--ascii"])
         #expect(watch.status == 0 && watch.output.contains("CartPole-v1"), "\(watch.error)")
-        let again = try ChorusBinary.run(["distill", "--teachers", Self.teacher, "--suite", "classic-control", "--task", "CartPole-v1", "--out", run.path])
+        let again = try ChorusBinary.run([
+            "distill", "--teachers", Self.teacher, "--suite", "classic-control", "--task", "CartPole-v1", "--out", run.path,
+        ])
         #expect(again.status != 0 && again.error.contains("already holds a run"), "an existing run is not overwritten")
         let resume = try ChorusBinary.run(["train", "--resume", run.path])
         #expect(resume.status != 0 && resume.error.contains("distillation run, which cannot be resumed"), "\(resume.error)")

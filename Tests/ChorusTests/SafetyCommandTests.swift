@@ -14,7 +14,9 @@ import Testing
         agent = Fixtures.write(TrainingCommandTests.quickAgent, to: "quick.yaml", in: dir).path
     }
 
-    func train(_ out: String, _ extra: [String] = [], suite: String = "cartpole", in directory: URL? = nil) throws -> (status: Int32, output: String, error: String) {
+    func train(_ out: String, _ extra: [String] = [], suite: String = "cartpole", in directory: URL? = nil) throws -> (
+        status: Int32, output: String, error: String
+    ) {
         try ChorusBinary.run(["train", "--suite", suite, "--agent", agent, "--steps", "512", "--out", out] + extra, in: directory ?? dir)
     }
 
@@ -46,8 +48,9 @@ import Testing
             (project.path, "not a Chorus run"), (home.path, "home folder"),
         ]
         for (out, words) in cases {
-            let result = try ChorusBinary.run(["train", "--suite", "cartpole", "--agent", agent, "--steps", "256", "--out", out, "--overwrite"],
-                                              in: dir, environment: ["HOME": home.path])
+            let result = try ChorusBinary.run(
+                ["train", "--suite", "cartpole", "--agent", agent, "--steps", "256", "--out", out, "--overwrite"],
+                in: dir, environment: ["HOME": home.path])
             #expect(isCleanError(result) && result.error.contains(words), "--out '\(out)': \(result.error)")
         }
         #expect(bytes(notes) == Data("precious".utf8))
@@ -110,7 +113,8 @@ import Testing
     @Test func ctrlCAndSigtermSaveAndExitWith130And143() throws {
         for (signal, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
             let run = dir.appendingPathComponent("signal-\(signal)")
-            let process = try ChorusBinary.start(["train", "--suite", "cartpole", "--agent", agent, "--steps", "100000000", "--out", run.path], in: dir)
+            let process = try ChorusBinary.start(
+                ["train", "--suite", "cartpole", "--agent", agent, "--steps", "100000000", "--out", run.path], in: dir)
             #expect(ChorusBinary.waitFor(run.appendingPathComponent("checkpoints/latest.safetensors")))
             usleep(300_000)
             kill(process.processIdentifier, signal)
@@ -127,14 +131,17 @@ import Testing
         defer { process.terminate(); _ = ChorusBinary.waitForExit(process) }
         #expect(ChorusBinary.waitFor(run.appendingPathComponent("checkpoints/latest.safetensors")))
         let second = try ChorusBinary.run(["train", "--resume", run.path], in: dir)
-        #expect(isCleanError(second) && second.error.contains("in use by another chorus process (pid \(process.processIdentifier))"), "\(second.error)")
+        #expect(
+            isCleanError(second) && second.error.contains("in use by another chorus process (pid \(process.processIdentifier))"), "\(second.error)")
         let overwrite = try train(run.path, ["--overwrite"])
         #expect(isCleanError(overwrite) && overwrite.error.contains("in use"), "\(overwrite.error)")
     }
 
     @Test func aRunKeepsItsSuiteAndRefusesForeignCheckpoints() throws {
         Fixtures.write("#####\n#A.G#\n#####\n", to: "corridor.txt", in: dir)
-        let suiteFile = Fixtures.write("tasks:\n  - {name: corridor, env: Gridworld, map: corridor.txt, solved_return: 0.9}\n  - {name: cart, env: CartPole-v1, solved_return: 475}\n", to: "mine.yaml", in: dir)
+        let suiteFile = Fixtures.write(
+            "tasks:\n  - {name: corridor, env: Gridworld, map: corridor.txt, solved_return: 0.9}\n  - {name: cart, env: CartPole-v1, solved_return: 475}\n",
+            to: "mine.yaml", in: dir)
         let run = dir.appendingPathComponent("kept")
         #expect(try train(run.path, suite: suiteFile.path).status == 0)
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("suite.yaml").path))
@@ -150,7 +157,9 @@ import Testing
 
         // Edited: the run continues on its own copy and says so.
         Fixtures.write("#####\n#A.G#\n#####\n", to: "corridor.txt", in: dir)
-        Fixtures.write("tasks:\n  - {name: corridor, env: Gridworld, map: corridor.txt, solved_return: 0.5}\n  - {name: cart, env: CartPole-v1, solved_return: 475}\n", to: "mine.yaml", in: dir)
+        Fixtures.write(
+            "tasks:\n  - {name: corridor, env: Gridworld, map: corridor.txt, solved_return: 0.5}\n  - {name: cart, env: CartPole-v1, solved_return: 475}\n",
+            to: "mine.yaml", in: dir)
         let edited = try ChorusBinary.run(["train", "--resume", run.path, "--steps", "1024"], in: dir)
         #expect(edited.status == 0 && edited.output.contains("has changed since this run started"), "\(edited.output) \(edited.error)")
         let config = try String(contentsOf: run.appendingPathComponent("suite.yaml"), encoding: .utf8)
@@ -158,7 +167,9 @@ import Testing
 
         // A checkpoint copied in from another run (another seed) is refused, naming the difference.
         let other = dir.appendingPathComponent("other")
-        Fixtures.write("tasks:\n  - {name: corridor, env: Gridworld, map: corridor.txt, solved_return: 0.9}\n  - {name: cart, env: CartPole-v1, solved_return: 475}\n", to: "mine.yaml", in: dir)
+        Fixtures.write(
+            "tasks:\n  - {name: corridor, env: Gridworld, map: corridor.txt, solved_return: 0.9}\n  - {name: cart, env: CartPole-v1, solved_return: 475}\n",
+            to: "mine.yaml", in: dir)
         #expect(try train(other.path, ["--seed", "2"], suite: dir.appendingPathComponent("mine.yaml").path).status == 0)
         let latest = run.appendingPathComponent("checkpoints/latest.safetensors")
         try FileManager.default.removeItem(at: latest)
@@ -171,7 +182,9 @@ import Testing
         let suite = Fixtures.write("tasks:\n  - {name: huge, env: CartPole-v1, reward_scale: 1.0e30, solved_return: 475}\n", to: "huge.yaml", in: dir)
         let run = dir.appendingPathComponent("ceiling")
         let result = try train(run.path, suite: suite.path)
-        #expect(result.status == 0 && result.output.contains("PopArt's σ sits at its ceiling") && result.output.contains("reward_scale"), "\(result.output)")
+        #expect(
+            result.status == 0 && result.output.contains("PopArt's σ sits at its ceiling") && result.output.contains("reward_scale"),
+            "\(result.output)")
         let stale = Fixtures.write("half", to: "checkpoints/.latest.safetensors.99999.tmp", in: run)
         let resumed = try ChorusBinary.run(["train", "--resume", run.path, "--steps", "768"], in: dir)
         #expect(resumed.status == 0, "\(resumed.error)")

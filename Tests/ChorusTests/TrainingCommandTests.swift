@@ -29,9 +29,11 @@ import Testing
 
     @Test func trainWritesARunThatEvalAndPlotRead() throws {
         let dir = setUp()
-        let train = try ChorusBinary.run(["train", "--suite", "classic-control", "--task", "CartPole-v1,Pendulum-v1",
-                                          "--agent", dir.appendingPathComponent("quick.yaml").path, "--steps", "1024",
-                                          "--out", dir.appendingPathComponent("run").path])
+        let train = try ChorusBinary.run([
+            "train", "--suite", "classic-control", "--task", "CartPole-v1,Pendulum-v1",
+            "--agent", dir.appendingPathComponent("quick.yaml").path, "--steps", "1024",
+            "--out", dir.appendingPathComponent("run").path,
+        ])
         #expect(train.status == 0, "\(train.error)")
         #expect(train.output.contains("CartPole-v1") && train.output.contains("mean normalized score"))
         let run = dir.appendingPathComponent("run")
@@ -76,7 +78,9 @@ import Testing
         #expect(a.contents.entries == b.contents.entries, "parameters, optimizer, PopArt, RNG and environment states")
         let metricsA = try String(contentsOf: dir.appendingPathComponent("whole/metrics.csv"), encoding: .utf8)
         let metricsB = try String(contentsOf: dir.appendingPathComponent("split/metrics.csv"), encoding: .utf8)
-        func dropSpeed(_ s: String) -> [String] { s.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") } }
+        func dropSpeed(_ s: String) -> [String] {
+            s.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
+        }
         #expect(dropSpeed(metricsA) == dropSpeed(metricsB))
         let again = try ChorusBinary.run(common + ["--steps", "768", "--out", dir.appendingPathComponent("split").path])
         #expect(again.status != 0 && again.error.contains("--resume"), "an existing run is not overwritten")
@@ -86,7 +90,8 @@ import Testing
         let dir = setUp()
         let run = dir.appendingPathComponent("tb")
         let common = ["--agent", dir.appendingPathComponent("quick.yaml").path]
-        let first = try ChorusBinary.run(["train", "--suite", "classic-control", "--task", "CartPole-v1,Acrobot-v1", "--steps", "1024", "--out", run.path] + common)
+        let first = try ChorusBinary.run(
+            ["train", "--suite", "classic-control", "--task", "CartPole-v1,Acrobot-v1", "--steps", "1024", "--out", run.path] + common)
         let second = try ChorusBinary.run(["train", "--resume", run.path, "--steps", "2048"])
         #expect(first.status == 0 && second.status == 0, "\(first.error)\(second.error)")
         let files = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.hasPrefix("events.out.tfevents.") }.sorted()
@@ -108,7 +113,9 @@ import Testing
         for row in rows {
             let f = row.split(separator: ",", omittingEmptySubsequences: false)
             let step = Int64(f[0])!, task = String(f[1])
-            #expect(logged["losses/value_loss/\(task)"]?[step] != nil && logged["charts/SPS"]?[step] != nil && logged["popart/sigma/\(task)"]?[step] != nil)
+            #expect(
+                logged["losses/value_loss/\(task)"]?[step] != nil && logged["charts/SPS"]?[step] != nil
+                    && logged["popart/sigma/\(task)"]?[step] != nil)
             guard let csvReturn = Double(f[3]) else {
                 #expect(logged["charts/episodic_return/\(task)"]?[step] == nil, "no episode, no point")
                 continue
@@ -125,7 +132,9 @@ import Testing
         Fixtures.write("algorithm: ppo\nlearning_rat: 0.1\n", to: "typo.yaml", in: dir)
         Fixtures.write("algorithm: ppo\ngamma: 1.5\n", to: "range.yaml", in: dir)
         Fixtures.write("algorithm: [ppo\n", to: "broken.yaml", in: dir)
-        for (file, words) in [("typo.yaml", ["learning_rat", "unknown key"]), ("range.yaml", ["gamma", "out of range"]), ("broken.yaml", ["malformed YAML"])] {
+        for (file, words) in [
+            ("typo.yaml", ["learning_rat", "unknown key"]), ("range.yaml", ["gamma", "out of range"]), ("broken.yaml", ["malformed YAML"]),
+        ] {
             let path = dir.appendingPathComponent(file).path
             let r = try ChorusBinary.run(["train", "--suite", "cartpole", "--agent", path, "--out", dir.appendingPathComponent("x").path])
             #expect(r.status != 0 && r.error.contains(path), "\(file): \(r.error)")
@@ -143,12 +152,15 @@ import Testing
 
     @Test func distralRunsEvaluateTheTaskOrTheDistilledPolicy() throws {
         let dir = setUp()
-        Fixtures.write(Self.quickAgent + "\narchitecture: single-task\nentropy_coef: 0\ndistral: {columns: 2, c_kl: 0.001, c_ent: 0.001}\n",
-                       to: "distral.yaml", in: dir)
+        Fixtures.write(
+            Self.quickAgent + "\narchitecture: single-task\nentropy_coef: 0\ndistral: {columns: 2, c_kl: 0.001, c_ent: 0.001}\n",
+            to: "distral.yaml", in: dir)
         let agent = dir.appendingPathComponent("distral.yaml").path
         let run = dir.appendingPathComponent("distral")
-        let train = try ChorusBinary.run(["train", "--suite", "gridworld-goals", "--task", "maze-north-west,maze-south-east",
-                                          "--agent", agent, "--steps", "512", "--out", run.path])
+        let train = try ChorusBinary.run([
+            "train", "--suite", "gridworld-goals", "--task", "maze-north-west,maze-south-east",
+            "--agent", agent, "--steps", "512", "--out", run.path,
+        ])
         #expect(train.status == 0, "\(train.error)")
         let metrics = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
         #expect(metrics[0].contains("kl_distilled,entropy_distilled"))
@@ -161,7 +173,9 @@ import Testing
         }
         // A plain actor-critic run has no π₀; box actions are refused before anything is written.
         let plain = dir.appendingPathComponent("plain")
-        _ = try ChorusBinary.run(["train", "--suite", "cartpole", "--agent", dir.appendingPathComponent("quick.yaml").path, "--steps", "256", "--out", plain.path])
+        _ = try ChorusBinary.run([
+            "train", "--suite", "cartpole", "--agent", dir.appendingPathComponent("quick.yaml").path, "--steps", "256", "--out", plain.path,
+        ])
         let noDistilled = try ChorusBinary.run(["eval", plain.path, "--policy", "distilled"])
         #expect(noDistilled.status != 0 && noDistilled.error.contains("no distilled policy"), "\(noDistilled.error)")
         let box = try ChorusBinary.run(["train", "--suite", "pendulum", "--agent", agent, "--out", dir.appendingPathComponent("box").path])
@@ -179,10 +193,13 @@ import Testing
         #expect(record.status == 0 && record.output.contains("recorded"), "\(record.error)")
         let size = (try? FileManager.default.attributesOfItem(atPath: gif)[.size] as? Int) ?? 0
         #expect(size > 1000, "a GIF was written")
-        let ascii = try ChorusBinary.run(["watch", "--policy", "random", "--suite", "gridworld-goals", "--task", "maze-north-east", "--episodes", "1", "--ascii"])
+        let ascii = try ChorusBinary.run([
+            "watch", "--policy", "random", "--suite", "gridworld-goals", "--task", "maze-north-east", "--episodes", "1", "--ascii",
+        ])
         #expect(ascii.status == 0 && ascii.output.contains("#########") && ascii.output.contains("maze-north-east"))
-        let noDisplay = try ChorusBinary.run(["watch", "--policy", "random", "--suite", "cartpole"],
-                                             environment: ["DISPLAY": "", "WAYLAND_DISPLAY": "", "SDL_VIDEODRIVER": ""])
+        let noDisplay = try ChorusBinary.run(
+            ["watch", "--policy", "random", "--suite", "cartpole"],
+            environment: ["DISPLAY": "", "WAYLAND_DISPLAY": "", "SDL_VIDEODRIVER": ""])
         #expect(noDisplay.status != 0 && noDisplay.error.contains("--headless --record"), "\(noDisplay.error)")
     }
 }

@@ -84,7 +84,8 @@ import Testing
         #expect(SuiteDefinition(again) == definition)
         for (task, reloaded) in zip(suite.tasks, again.tasks) {
             if case .gridworld(let a) = task.prototype, case .gridworld(let b) = reloaded.prototype {
-                #expect(a.map.cells == b.map.cells && a.map.start == b.map.start && a.goalCells == b.goalCells && a.maxEpisodeSteps == b.maxEpisodeSteps)
+                #expect(
+                    a.map.cells == b.map.cells && a.map.start == b.map.start && a.goalCells == b.goalCells && a.maxEpisodeSteps == b.maxEpisodeSteps)
             }
         }
         // And from the files a run directory keeps.

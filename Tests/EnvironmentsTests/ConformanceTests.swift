@@ -100,4 +100,3 @@ struct ConformanceTests {
         #expect(names.isSuperset(of: ["CartPole-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"]))
     }
 }
-

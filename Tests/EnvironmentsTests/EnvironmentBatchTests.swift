@@ -6,7 +6,7 @@ import Testing
 @Suite struct EnvironmentBatchTests {
     @Test func autoResetKeepsTheFinalObservation() {
         let batch = EnvironmentBatch(CartPole(), count: 4, seed: 9)
-        var reference = batch.environments          // step copies by hand to know the true final observations
+        var reference = batch.environments  // step copies by hand to know the true final observations
         var rng = RandomGenerator(seed: 1)
         var episodes = 0
         for _ in 0..<200 {

@@ -19,7 +19,7 @@ import Testing
         #expect(channel(obs, .goal, world)[world.map.index(column: 3, row: 1)] == 1)
         #expect(channel(obs, .agent, world)[world.map.index(column: 1, row: 1)] == 1)
         #expect(channel(obs, .agent, world).reduce(0, +) == 1)
-        let (next, outcome) = world.step(up)              // into the wall: no move, no reward
+        let (next, outcome) = world.step(up)  // into the wall: no move, no reward
         #expect(next == obs)
         #expect(outcome == StepOutcome(reward: 0, terminated: false, truncated: false))
         _ = world.step(left)
@@ -48,13 +48,13 @@ import Testing
         var world = Gridworld.fromText("########\n#K.AD.G#\n########")
         let start = world.reset(seed: 0)
         #expect(start.last == 0)
-        _ = world.step(right)                             // the door blocks without the key
+        _ = world.step(right)  // the door blocks without the key
         #expect(world.agent == world.map.index(column: 3, row: 1))
         _ = world.step(left)
-        let (withKey, _) = world.step(left)               // pick up the key
+        let (withKey, _) = world.step(left)  // pick up the key
         #expect(world.hasKey && withKey.last == 1)
         #expect(channel(withKey, .key, world).allSatisfy { $0 == 0 })
-        for _ in 0..<3 { _ = world.step(right) }          // back, through the door
+        for _ in 0..<3 { _ = world.step(right) }  // back, through the door
         #expect(world.agent == world.map.index(column: 4, row: 1))
         let (_, outcome) = world.step(right)
         #expect(!outcome.terminated)
@@ -76,7 +76,7 @@ import Testing
         var leftOnly = Gridworld(map: map, goal: map.goals[0])
         _ = leftOnly.reset(seed: 0)
         _ = leftOnly.step(right)
-        #expect(!leftOnly.step(right).outcome.terminated)   // the other G is floor for this task
+        #expect(!leftOnly.step(right).outcome.terminated)  // the other G is floor for this task
         var both = Gridworld(map: map)
         _ = both.reset(seed: 0)
         _ = both.step(right)
@@ -126,8 +126,8 @@ import Testing
 
     @Test func unreachableGoals() {
         #expect(problem("#####\n#A#G#\n#####")?.problem.contains("cannot be reached") == true)
-        #expect(problem("######\n#A.DG#\n######")?.problem.contains("cannot be reached") == true)    // door, no key
-        #expect(problem("######\n#ALG.#\n######")?.problem.contains("cannot be reached") == true)    // lava
+        #expect(problem("######\n#A.DG#\n######")?.problem.contains("cannot be reached") == true)  // door, no key
+        #expect(problem("######\n#ALG.#\n######")?.problem.contains("cannot be reached") == true)  // lava
         #expect(problem("#######\n#A.DKG#\n#######")?.problem.contains("cannot be reached") == true)  // key behind the door
         #expect(problem("######\n#KADG#\n######") == nil)
     }

@@ -18,8 +18,10 @@ import Testing
 
     @Test func everyCatalogueSuiteLoads() throws {
         let names = catalogue.suiteNames
-        for required in ["gridworld-goals", "gridworld-mix", "classic-control", "popart-scales",
-                         "cartpole", "acrobot", "mountaincar", "mountaincar-continuous", "pendulum"] {
+        for required in [
+            "gridworld-goals", "gridworld-mix", "classic-control", "popart-scales",
+            "cartpole", "acrobot", "mountaincar", "mountaincar-continuous", "pendulum",
+        ] {
             #expect(names.contains(required))
         }
         for name in names { _ = try catalogue.loadSuite(name) }
@@ -32,16 +34,21 @@ import Testing
     }
 
     @Test func badSuitesNameTheKey() {
-        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, colour: red}\n")?.contains("unknown key 'tasks[0].colour'") == true)
+        #expect(
+            problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, colour: red}\n")?.contains("unknown key 'tasks[0].colour'") == true)
         #expect(problem("tasks:\n  - {name: a, env: CartPole-v9, solved_return: 1}\n")?.contains("unknown environment id 'CartPole-v9'") == true)
-        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: lots}\n")?.contains("tasks[0].solved_return: expected a number") == true)
-        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1}\n  - {name: a, env: Acrobot-v1, solved_return: 1}\n")?.contains("duplicate task name 'a'") == true)
+        #expect(
+            problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: lots}\n")?.contains("tasks[0].solved_return: expected a number") == true)
+        #expect(
+            problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1}\n  - {name: a, env: Acrobot-v1, solved_return: 1}\n")?.contains(
+                "duplicate task name 'a'") == true)
         #expect(problem("tasks:\n  - {name: a, env: CartPole-v1}\n")?.contains("missing key 'solved_return'") == true)
         #expect(problem("tasks: [\n")?.contains("malformed YAML") == true)
         #expect(problem("description: x\n")?.contains("missing key 'tasks'") == true)
         #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, max_steps: 0}\n")?.contains("out of range") == true)
         #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, reward_scale: -2}\n")?.contains("must be positive") == true)
-        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, map: maze, solved_return: 1}\n")?.contains("only Gridworld tasks take 'map'") == true)
+        #expect(
+            problem("tasks:\n  - {name: a, env: CartPole-v1, map: maze, solved_return: 1}\n")?.contains("only Gridworld tasks take 'map'") == true)
     }
 
     @Test func badGridworldTasks() {

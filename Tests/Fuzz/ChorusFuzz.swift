@@ -32,7 +32,7 @@ struct ChorusFuzz {
             for file in files(at: path) {
                 guard let data = FileManager.default.contents(atPath: file) else { fail("chorus-fuzz: cannot read \(file)") }
                 print("\(file): ", terminator: "")
-                fflush(nil)          // the name shows even if the input crashes
+                fflush(nil)  // the name shows even if the input crashes
                 print(target.run([UInt8](data)))
             }
         }

@@ -6,7 +6,7 @@ public enum FuzzRepository {
     /// The repository root (the folder holding Package.swift).
     public static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }      // Tests/FuzzTargets/FuzzRepository.swift
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/FuzzTargets/FuzzRepository.swift
         return url
     }()
 

@@ -75,8 +75,14 @@ import Testing
             ("wrong shape", withHeader(header.replacingOccurrences(of: "[1,3]", with: "[2,3]")), "bytes for shape"),
             ("overlap", withHeader(header.replacingOccurrences(of: "[12,16]", with: "[8,12]")), "overlap"),
             ("negative offset", withHeader(header.replacingOccurrences(of: "[0,12]", with: "[-4,8]")), "data offsets"),
-            ("shape overflowing the byte count", withHeader(header.replacingOccurrences(of: "[1,3]", with: "[1073741824,1073741824,4]")), "bytes for shape"),
-            ("shape overflowing the element count", withHeader(header.replacingOccurrences(of: "[1,3]", with: "[2147483647,2147483647,2147483647]")), "bytes for shape"),
+            (
+                "shape overflowing the byte count", withHeader(header.replacingOccurrences(of: "[1,3]", with: "[1073741824,1073741824,4]")),
+                "bytes for shape"
+            ),
+            (
+                "shape overflowing the element count",
+                withHeader(header.replacingOccurrences(of: "[1,3]", with: "[2147483647,2147483647,2147483647]")), "bytes for shape"
+            ),
         ]
         for (label, data, reason) in cases {
             let url = file("\(label.replacingOccurrences(of: " ", with: "-")).safetensors")
@@ -104,13 +110,13 @@ import Testing
         checkpoint.contents.set("state.stats", doubles: [1.5, -2.25])
         try checkpoint.write(to: url)
         let script = """
-        import sys, json
-        from safetensors.numpy import load_file
-        from safetensors import safe_open
-        t = load_file(sys.argv[1])
-        with safe_open(sys.argv[1], framework="numpy") as f: meta = f.metadata()
-        print(json.dumps({k: [list(v.shape), str(v.dtype), float(v.sum())] for k, v in t.items()} | {"meta": meta}))
-        """
+            import sys, json
+            from safetensors.numpy import load_file
+            from safetensors import safe_open
+            t = load_file(sys.argv[1])
+            with safe_open(sys.argv[1], framework="numpy") as f: meta = f.metadata()
+            print(json.dumps({k: [list(v.shape), str(v.dtype), float(v.sum())] for k, v in t.items()} | {"meta": meta}))
+            """
         let (status, output) = Python.run(["-c", script, url.path])
         #expect(status == 0)
         let decoded = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]

@@ -17,8 +17,9 @@ import Testing
     @Test(arguments: Activation.allCases)
     func mlpLayersAndInput(activation: Activation) {
         var rng = RandomGenerator(seed: 11)
-        let mlp = MLP(name: "m", sizes: [5, 7, 3], activation: activation, activateOutput: true,
-                      hiddenInitialization: .scaledUniform(scale: 1), using: &rng)
+        let mlp = MLP(
+            name: "m", sizes: [5, 7, 3], activation: activation, activateOutput: true,
+            hiddenInitialization: .scaledUniform(scale: 1), using: &rng)
         // Random biases keep ReLU pre-activations away from the kink, where finite differences are meaningless.
         for layer in mlp.layers { layer.bias.value = randomTensor(1, layer.outputSize, &rng, scale: 0.5) }
         var input = randomTensor(4, 5, &rng)
@@ -32,7 +33,9 @@ import Testing
         let inputGradient = workspace.inputGradient.storage.map(Double.init)
         for p in mlp.parameters { GradientCheck.check(p, loss: loss) }
         var values = input.storage
-        let numeric = GradientCheck.numerical(&values) { v in input.storage = v; return loss() }
+        let numeric = GradientCheck.numerical(&values) { v in
+            input.storage = v; return loss()
+        }
         GradientCheck.expectClose(inputGradient, numeric, tolerance: 2e-2, what: "input (\(activation))")
     }
 
@@ -50,13 +53,17 @@ import Testing
             "c.value": MLP(name: "heads.c.value", sizes: [8, 1], activation: .identity, activateOutput: false, using: &rng),
         ]
         // Routes a and c share the "small" encoder; b uses "large". Head rows differ per route.
-        let network = MultiHeadNetwork(encoders: encoders, torso: torso, heads: heads, routes: [
-            .init(encoder: "small", heads: ["a.policy", "a.value"]),
-            .init(encoder: "large", heads: ["b.policy"]),
-            .init(encoder: "small", heads: ["c.value"]),
-        ])
+        let network = MultiHeadNetwork(
+            encoders: encoders, torso: torso, heads: heads,
+            routes: [
+                .init(encoder: "small", heads: ["a.policy", "a.value"]),
+                .init(encoder: "large", heads: ["b.policy"]),
+                .init(encoder: "small", heads: ["c.value"]),
+            ])
         let inputs = [randomTensor(3, 3, &rng), randomTensor(2, 5, &rng), randomTensor(4, 3, &rng)]
-        let coefficients: [[Tensor]] = [[randomTensor(3, 2, &rng), randomTensor(3, 1, &rng)], [randomTensor(2, 3, &rng)], [randomTensor(4, 1, &rng)]]
+        let coefficients: [[Tensor]] = [
+            [randomTensor(3, 2, &rng), randomTensor(3, 1, &rng)], [randomTensor(2, 3, &rng)], [randomTensor(4, 1, &rng)],
+        ]
         func loss() -> Double {
             network.forward(inputs)
             var total = 0.0
@@ -116,15 +123,18 @@ import Testing
         var logStdGradient: [Float] = [0, 0]
         for r in 0..<3 {
             actions.withUnsafeBufferPointer {
-                d.addLogProbabilityGradient(row: r, action: $0.baseAddress! + 2 * r, scale: 1, meanGradient: &meanGradient, logStdGradient: &logStdGradient)
+                d.addLogProbabilityGradient(
+                    row: r, action: $0.baseAddress! + 2 * r, scale: 1, meanGradient: &meanGradient, logStdGradient: &logStdGradient)
             }
             d.addKullbackLeiblerGradient(from: target, row: r, scale: 0.6, meanGradient: &meanGradient, logStdGradient: &logStdGradient)
         }
         d.addEntropyGradient(scale: 3 * 0.4, logStdGradient: &logStdGradient)
         var m = mean.storage, s = logStd
-        GradientCheck.expectClose(meanGradient.storage.map(Double.init),
-                                  GradientCheck.numerical(&m, step: 1e-2) { loss(mean: $0, logStd: logStd) }, tolerance: 1e-2, what: "gaussian mean")
-        GradientCheck.expectClose(logStdGradient.map(Double.init),
-                                  GradientCheck.numerical(&s, step: 1e-2) { loss(mean: mean.storage, logStd: $0) }, tolerance: 1e-2, what: "gaussian log-std")
+        GradientCheck.expectClose(
+            meanGradient.storage.map(Double.init),
+            GradientCheck.numerical(&m, step: 1e-2) { loss(mean: $0, logStd: logStd) }, tolerance: 1e-2, what: "gaussian mean")
+        GradientCheck.expectClose(
+            logStdGradient.map(Double.init),
+            GradientCheck.numerical(&s, step: 1e-2) { loss(mean: mean.storage, logStd: $0) }, tolerance: 1e-2, what: "gaussian log-std")
     }
 }

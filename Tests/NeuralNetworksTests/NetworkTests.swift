@@ -31,7 +31,7 @@ import Testing
             let w = Initialization.orthogonal(gain: 2).weights(fanIn: rows, fanOut: columns, using: &rng)
             let k = min(rows, columns)
             for i in 0..<k {
-                for j in 0..<k {     // the k shorter-dimension vectors are orthogonal with norm = gain
+                for j in 0..<k {  // the k shorter-dimension vectors are orthogonal with norm = gain
                     var dot: Float = 0
                     for t in 0..<max(rows, columns) {
                         dot += rows >= columns ? w[t, i] * w[t, j] : w[i, t] * w[j, t]

@@ -28,13 +28,13 @@ import Testing
             theta -= 0.1 * mHat / (vHat.squareRoot() + 1e-8)
             #expect(abs(Double(got[t]) - theta) < 1e-6, "step \(t + 1)")
         }
-        #expect(abs(got[0] - 0.9) < 1e-6)        // the first Adam step is ±lr
+        #expect(abs(got[0] - 0.9) < 1e-6)  // the first Adam step is ±lr
     }
 
     @Test func adamWeightDecayAddsToTheGradient() {
         let plain = run({ Adam(parameters: $0) }, gradients: [0.5, 0.5], learningRate: 0.1)
         let decayed = run({ Adam(parameters: $0, weightDecay: 0.5) }, gradients: [0, 0], learningRate: 0.1)
-        #expect(plain[0] == decayed[0])           // gradient 0 + 0.5·θ(=1) equals gradient 0.5 on the first step
+        #expect(plain[0] == decayed[0])  // gradient 0 + 0.5·θ(=1) equals gradient 0.5 on the first step
     }
 
     @Test func rmsPropBothEpsilonConventions() {
@@ -45,7 +45,8 @@ import Testing
             theta -= 0.01 * g / (s.squareRoot() + 1e-5)
             #expect(abs(Double(pytorch[t]) - theta) < 1e-5)
         }
-        let tensorflow = run({ RMSProp(parameters: $0, decay: 0.9, epsilon: 0.01, epsilonInsideSquareRoot: true) }, gradients: [2], learningRate: 0.01)
+        let tensorflow = run(
+            { RMSProp(parameters: $0, decay: 0.9, epsilon: 0.01, epsilonInsideSquareRoot: true) }, gradients: [2], learningRate: 0.01)
         #expect(abs(Double(tensorflow[0]) - (1 - 0.01 * 2 / (0.1 * 4 + 0.01).squareRoot())) < 1e-6)
     }
 
@@ -63,7 +64,7 @@ import Testing
         #expect(GradientClipping.clip([a, b], maxNorm: 1) == 5)
         #expect(abs(GradientClipping.globalNorm([a, b]) - 1) < 1e-6)
         #expect(abs(a.gradient.storage[0] - 0.6) < 1e-6)
-        #expect(GradientClipping.clip([a, b], maxNorm: 10) < 1.0001)     // under the limit: untouched
+        #expect(GradientClipping.clip([a, b], maxNorm: 10) < 1.0001)  // under the limit: untouched
     }
 
     @Test func schedules() {
@@ -75,7 +76,8 @@ import Testing
     /// A small MLP learns `y = 2a − 3b + 1` to a low error.
     @Test func tinyRegressionConverges() {
         var rng = RandomGenerator(seed: 21)
-        let mlp = MLP(name: "r", sizes: [2, 16, 1], activation: .tanh, activateOutput: false, outputInitialization: .orthogonal(gain: 1), using: &rng)
+        let mlp = MLP(
+            name: "r", sizes: [2, 16, 1], activation: .tanh, activateOutput: false, outputInitialization: .orthogonal(gain: 1), using: &rng)
         let adam = Adam(parameters: mlp.parameters)
         let xs = Tensor(rows: 64, columns: 2, values: (0..<128).map { _ in Float(rng.uniform(-1, 1)) })
         let ys = (0..<64).map { 2 * xs[$0, 0] - 3 * xs[$0, 1] + 1 }
@@ -109,6 +111,8 @@ import Testing
         p.gradient = Tensor(row: [0.2, 0.2]); q.gradient = p.gradient
         adam.step(learningRate: 0.1); twin.step(learningRate: 0.1)
         #expect(p.value == q.value && twin.stepCount == 2)
-        #expect(throws: CheckpointError.self) { try Adam(parameters: [Parameter(name: "other", value: Tensor(row: [1]))]).loadState(adam.stateTensors()) }
+        #expect(throws: CheckpointError.self) {
+            try Adam(parameters: [Parameter(name: "other", value: Tensor(row: [1]))]).loadState(adam.stateTensors())
+        }
     }
 }

@@ -35,8 +35,10 @@ extension AgentConfiguration {
 public enum TeacherFixture {
     /// Trains `configuration` on `suite` (a catalogue name or YAML path) for `iterations` and saves it;
     /// returns the run directory.
-    public static func write(suite reference: String, tasks: [String]? = nil, configuration: AgentConfiguration, seed: UInt64,
-                             iterations: Int = 0) -> URL {
+    public static func write(
+        suite reference: String, tasks: [String]? = nil, configuration: AgentConfiguration, seed: UInt64,
+        iterations: Int = 0
+    ) -> URL {
         do {
             var suite = try Catalogue.repository.loadSuite(reference)
             if let tasks { suite = try suite.selecting(tasks) }

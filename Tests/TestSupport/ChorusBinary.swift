@@ -4,7 +4,8 @@ import Foundation
 public enum ChorusBinary {
     /// The executable next to the test bundle (SwiftPM builds both into the same folder).
     public static var url: URL {
-        let products = Bundle.allBundles.map(\.bundleURL).first { $0.pathExtension == "xctest" }?.deletingLastPathComponent()
+        let products =
+            Bundle.allBundles.map(\.bundleURL).first { $0.pathExtension == "xctest" }?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return products.appendingPathComponent("chorus")
     }
@@ -44,8 +45,10 @@ public enum ChorusBinary {
     }
 
     /// Runs `chorus arguments…` in `directory` and returns the exit status and both outputs.
-    public static func run(_ arguments: [String], in directory: URL = Fixtures.repositoryRoot,
-                           environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+    public static func run(
+        _ arguments: [String], in directory: URL = Fixtures.repositoryRoot,
+        environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments

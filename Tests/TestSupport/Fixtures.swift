@@ -5,7 +5,7 @@ public enum Fixtures {
     /// The repository root (the folder holding Package.swift).
     public static let repositoryRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }      // Tests/TestSupport/Fixtures.swift
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/TestSupport/Fixtures.swift
         return url
     }()
 

@@ -19,8 +19,10 @@ public enum GradientCheck {
     }
 
     /// Checks every element of `parameter`'s gradient against finite differences of `loss` (recomputed from scratch).
-    public static func check(_ parameter: Parameter, tolerance: Double = 2e-2, sourceLocation: SourceLocation = #_sourceLocation,
-                             loss: () -> Double) {
+    public static func check(
+        _ parameter: Parameter, tolerance: Double = 2e-2, sourceLocation: SourceLocation = #_sourceLocation,
+        loss: () -> Double
+    ) {
         var values = parameter.value.storage
         let numeric = numerical(&values) { v in
             parameter.value.storage = v
@@ -31,8 +33,10 @@ public enum GradientCheck {
     }
 
     /// Expects `analytic ≈ numeric` element-wise, relative to the larger magnitude (at least 1 ⋅ 10⁻¹).
-    public static func expectClose(_ analytic: [Double], _ numeric: [Double], tolerance: Double, what: String,
-                                   sourceLocation: SourceLocation = #_sourceLocation) {
+    public static func expectClose(
+        _ analytic: [Double], _ numeric: [Double], tolerance: Double, what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(analytic.count == numeric.count, "\(what): sizes differ", sourceLocation: sourceLocation)
         for (i, (a, n)) in zip(analytic, numeric).enumerated() {
             let scale = max(abs(a), abs(n), 0.1)

@@ -79,7 +79,9 @@ import CSDL2
                 try session.drawFrame()
                 let pixels = session.canvas.pixels()
                 var colours = Set<Color>()
-                for k in stride(from: 0, to: pixels.count, by: 4 * 7) { colours.insert(Color(pixels[k], pixels[k + 1], pixels[k + 2], pixels[k + 3])) }
+                for k in stride(from: 0, to: pixels.count, by: 4 * 7) {
+                    colours.insert(Color(pixels[k], pixels[k + 1], pixels[k + 2], pixels[k + 3]))
+                }
                 #expect(colours.count >= 3, "\(target.task.name): a drawn scene, not one flat colour")
                 target.nextTask()
             }
@@ -95,8 +97,10 @@ import CSDL2
         let poles = scene.shapes.compactMap { shape -> (Scene.Point, Scene.Point, Color)? in
             if case .line(let from, let to, let width, let c) = shape, width > 0.05 { return (from, to, c) }
             if case .polygon(let points, let c) = shape, points.count == 4 {
-                return (Scene.Point((points[0].x + points[1].x) / 2, (points[0].y + points[1].y) / 2),
-                        Scene.Point((points[2].x + points[3].x) / 2, (points[2].y + points[3].y) / 2), c)
+                return (
+                    Scene.Point((points[0].x + points[1].x) / 2, (points[0].y + points[1].y) / 2),
+                    Scene.Point((points[2].x + points[3].x) / 2, (points[2].y + points[3].y) / 2), c
+                )
             }
             return nil
         }

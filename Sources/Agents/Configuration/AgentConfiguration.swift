@@ -181,7 +181,11 @@ public struct AgentConfiguration: Equatable, Sendable {
             throw ChorusError(file: file, problem: "network: about \(Int(parameters)) parameters for these tasks; at most \(Self.maximumParameters)")
         }
         if rolloutValues > Double(Self.maximumRolloutValues) {
-            throw ChorusError(file: file, problem: "envs_per_task × rollout_steps × observation size: \(Int(rolloutValues)) values per rollout; at most \(Self.maximumRolloutValues)")
+            throw ChorusError(
+                file: file,
+                problem:
+                    "envs_per_task × rollout_steps × observation size: \(Int(rolloutValues)) values per rollout; at most \(Self.maximumRolloutValues)"
+            )
         }
     }
 
@@ -189,43 +193,43 @@ public struct AgentConfiguration: Equatable, Sendable {
     public var yaml: String {
         func list(_ v: [Int]) -> String { "[" + v.map(String.init).joined(separator: ", ") + "]" }
         return """
-        name: \(TaskSpec.isValidName(name) ? name : ConfigurationNode.quoted(name))
-        algorithm: \(algorithm.rawValue)
-        architecture: \(architecture.rawValue)
-        network:
-          encoder: \(list(encoderSizes))
-          torso: \(list(torsoSizes))
-          head: \(list(headSizes))
-          activation: \(activation)
-        envs_per_task: \(environmentsPerTask)
-        rollout_steps: \(rolloutSteps)
-        total_steps: \(totalSteps)
-        gamma: \(gamma)
-        estimator: \(estimator.rawValue)
-        gae_lambda: \(gaeLambda)
-        vtrace_rho_bar: \(rhoBar)
-        vtrace_c_bar: \(cBar)
-        epochs: \(epochs)
-        minibatches: \(minibatches)
-        clip_range: \(clipRange)
-        clip_schedule: \(clipSchedule.rawValue)
-        value_clip_range: \(valueClipRange)
-        normalize_advantages: \(normalizeAdvantages)
-        entropy_coef: \(entropyCoefficient)
-        value_coef: \(valueCoefficient)
-        max_grad_norm: \(maxGradientNorm)
-        optimizer: \(optimizer.rawValue)
-        learning_rate: \(learningRate)
-        lr_schedule: \(learningRateSchedule.rawValue)
-        optimizer_eps: \(optimizerEpsilon)
-        popart:
-          enabled: \(popArt)
-          beta: \(popArtBeta)
-          sigma_min: \(popArtSigmaMin)
-          sigma_max: \(popArtSigmaMax)
-        log_interval: \(logInterval)
-        eval_episodes: \(evaluationEpisodes)
+            name: \(TaskSpec.isValidName(name) ? name : ConfigurationNode.quoted(name))
+            algorithm: \(algorithm.rawValue)
+            architecture: \(architecture.rawValue)
+            network:
+              encoder: \(list(encoderSizes))
+              torso: \(list(torsoSizes))
+              head: \(list(headSizes))
+              activation: \(activation)
+            envs_per_task: \(environmentsPerTask)
+            rollout_steps: \(rolloutSteps)
+            total_steps: \(totalSteps)
+            gamma: \(gamma)
+            estimator: \(estimator.rawValue)
+            gae_lambda: \(gaeLambda)
+            vtrace_rho_bar: \(rhoBar)
+            vtrace_c_bar: \(cBar)
+            epochs: \(epochs)
+            minibatches: \(minibatches)
+            clip_range: \(clipRange)
+            clip_schedule: \(clipSchedule.rawValue)
+            value_clip_range: \(valueClipRange)
+            normalize_advantages: \(normalizeAdvantages)
+            entropy_coef: \(entropyCoefficient)
+            value_coef: \(valueCoefficient)
+            max_grad_norm: \(maxGradientNorm)
+            optimizer: \(optimizer.rawValue)
+            learning_rate: \(learningRate)
+            lr_schedule: \(learningRateSchedule.rawValue)
+            optimizer_eps: \(optimizerEpsilon)
+            popart:
+              enabled: \(popArt)
+              beta: \(popArtBeta)
+              sigma_min: \(popArtSigmaMin)
+              sigma_max: \(popArtSigmaMax)
+            log_interval: \(logInterval)
+            eval_episodes: \(evaluationEpisodes)
 
-        """ + (distral.map { $0.yaml + "\n" } ?? "") + (distillation.map { $0.yaml + "\n" } ?? "")
+            """ + (distral.map { $0.yaml + "\n" } ?? "") + (distillation.map { $0.yaml + "\n" } ?? "")
     }
 }

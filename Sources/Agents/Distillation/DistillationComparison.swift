@@ -38,10 +38,11 @@ public struct DistillationComparison: Codable, Equatable, Sendable {
         suite = student.suite
         rows = zip(student.tasks, teachers.tasks).enumerated().map { i, pair in
             let (s, t) = pair
-            return Row(name: s.name, teacherReturn: t.meanReturn, studentReturn: s.meanReturn, teacherScore: t.normalizedScore,
-                       studentScore: s.normalizedScore,
-                       percent: t.normalizedScore >= Self.minimumTeacherScore ? 100 * s.normalizedScore / t.normalizedScore : nil,
-                       teacherParameters: teacherParameters[i])
+            return Row(
+                name: s.name, teacherReturn: t.meanReturn, studentReturn: s.meanReturn, teacherScore: t.normalizedScore,
+                studentScore: s.normalizedScore,
+                percent: t.normalizedScore >= Self.minimumTeacherScore ? 100 * s.normalizedScore / t.normalizedScore : nil,
+                teacherParameters: teacherParameters[i])
         }
         let defined = rows.compactMap(\.percent)
         geometricMeanPercent = defined.isEmpty ? nil : exp(defined.map { log(max($0, 1)) }.reduce(0, +) / Double(defined.count))
@@ -54,15 +55,18 @@ public struct DistillationComparison: Codable, Equatable, Sendable {
         let pad = TextTable.leftAligned, left = TextTable.rightAligned
         var lines = [pad("task", nameWidth) + "  teacher return  student return  teacher score  student score  % of teacher  teacher params"]
         for r in rows {
-            lines.append(pad(r.name, nameWidth) + "  " + left(String(format: "%.2f", r.teacherReturn), 14) + "  "
-                         + left(String(format: "%.2f", r.studentReturn), 14) + "  " + left(String(format: "%.3f", r.teacherScore), 13) + "  "
-                         + left(String(format: "%.3f", r.studentScore), 13) + "  "
-                         + left(r.percent.map { String(format: "%.1f%%", $0) } ?? "n/a", 12) + "  " + left("\(r.teacherParameters)", 14))
+            lines.append(
+                pad(r.name, nameWidth) + "  " + left(String(format: "%.2f", r.teacherReturn), 14) + "  "
+                    + left(String(format: "%.2f", r.studentReturn), 14) + "  " + left(String(format: "%.3f", r.teacherScore), 13) + "  "
+                    + left(String(format: "%.3f", r.studentScore), 13) + "  "
+                    + left(r.percent.map { String(format: "%.1f%%", $0) } ?? "n/a", 12) + "  " + left("\(r.teacherParameters)", 14))
         }
         let smallest = rows.map(\.teacherParameters).min() ?? 0
-        lines.append(String(format: "student: %d parameters (%.2f× the smallest teacher network); geometric mean %@ of teacher",
-                            studentParameters, Double(studentParameters) / Double(max(smallest, 1)),
-                            geometricMeanPercent.map { String(format: "%.1f%%", $0) } ?? "n/a"))
+        lines.append(
+            String(
+                format: "student: %d parameters (%.2f× the smallest teacher network); geometric mean %@ of teacher",
+                studentParameters, Double(studentParameters) / Double(max(smallest, 1)),
+                geometricMeanPercent.map { String(format: "%.1f%%", $0) } ?? "n/a"))
         return lines.joined(separator: "\n")
     }
 

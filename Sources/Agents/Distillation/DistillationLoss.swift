@@ -22,8 +22,10 @@ public enum DistillationLoss: String, Sendable, CaseIterable {
     case kl, nll, mse
 
     /// The loss of one categorical row; adds `scale·∂L/∂z` into `gradient` when given.
-    public func categorical(teacher q: UnsafePointer<Float>, student z: UnsafePointer<Float>, count n: Int, temperature: Double,
-                            scale: Float = 1, gradient: UnsafeMutablePointer<Float>? = nil) -> Double {
+    public func categorical(
+        teacher q: UnsafePointer<Float>, student z: UnsafePointer<Float>, count n: Int, temperature: Double,
+        scale: Float = 1, gradient: UnsafeMutablePointer<Float>? = nil
+    ) -> Double {
         let logS = Self.logSoftmax(z, count: n, temperature: 1)
         switch self {
         case .kl:
@@ -53,9 +55,11 @@ public enum DistillationLoss: String, Sendable, CaseIterable {
 
     /// The loss of one Gaussian row; adds `scale·∂L/∂μ_S` into `meanGradient` and `scale·∂L/∂logσ_S`
     /// into `logStdGradient` when given.
-    public func gaussian(teacherMean: UnsafePointer<Float>, teacherLogStd: [Float], studentMean: UnsafePointer<Float>, studentLogStd: [Float],
-                         temperature: Double, scale: Float = 1,
-                         meanGradient: UnsafeMutablePointer<Float>? = nil, logStdGradient: UnsafeMutablePointer<Float>? = nil) -> Double {
+    public func gaussian(
+        teacherMean: UnsafePointer<Float>, teacherLogStd: [Float], studentMean: UnsafePointer<Float>, studentLogStd: [Float],
+        temperature: Double, scale: Float = 1,
+        meanGradient: UnsafeMutablePointer<Float>? = nil, logStdGradient: UnsafeMutablePointer<Float>? = nil
+    ) -> Double {
         var loss = 0.0
         for d in 0..<studentLogStd.count {
             let logTeacher = Double(teacherLogStd[d]) + log(temperature), logStudent = Double(studentLogStd[d])

@@ -57,7 +57,7 @@ public final class Distiller: Learner {
     public init(tasks: [Task], configuration: AgentConfiguration, teachers: Teachers, seed: UInt64, threads: Int = 1) {
         precondition(teachers.assignments.count == tasks.count, "one teacher per task")
         var c = configuration
-        c.popArt = true     // value heads are read with the teachers' statistics, unclamped
+        c.popArt = true  // value heads are read with the teachers' statistics, unclamped
         c.popArtSigmaMin = 1e-12; c.popArtSigmaMax = 1e12
         let settings = c.distillation ?? DistillationConfiguration()
         c.distillation = settings
@@ -75,9 +75,13 @@ public final class Distiller: Learner {
 
         var projectionRNG = RandomGenerator(seed: seed, stream: 0xD15_0002)
         let studentFeatures = c.torsoSizes.last!
-        projections = settings.featureCoefficient > 0
-            ? tasks.indices.map { Linear(name: "feature_regression.\(tasks[$0].name)", inputs: studentFeatures, outputs: teachers.featureSize(task: $0),
-                                         initialization: .orthogonal(gain: 1), using: &projectionRNG) }
+        projections =
+            settings.featureCoefficient > 0
+            ? tasks.indices.map {
+                Linear(
+                    name: "feature_regression.\(tasks[$0].name)", inputs: studentFeatures, outputs: teachers.featureSize(task: $0),
+                    initialization: .orthogonal(gain: 1), using: &projectionRNG)
+            }
             : []
         optimization = OptimizationStep(parameters: policy.parameters + projections.flatMap(\.parameters), configuration: c)
         let n = c.environmentsPerTask
@@ -86,8 +90,9 @@ public final class Distiller: Learner {
         statistics = Array(repeating: TaskStatistics(), count: tasks.count)
         let heads = policy.tasks, keepFeatures = settings.featureCoefficient > 0
         replays = heads.indices.map { i in
-            DistillationReplay(capacity: settings.replayCapacity, observationSize: heads[i].observationSize,
-                               outputSize: heads[i].kind.outputSize, featureSize: keepFeatures ? teachers.featureSize(task: i) : 0)
+            DistillationReplay(
+                capacity: settings.replayCapacity, observationSize: heads[i].observationSize,
+                outputSize: heads[i].kind.outputSize, featureSize: keepFeatures ? teachers.featureSize(task: i) : 0)
         }
         inputs = heads.map { Tensor(rows: n, columns: $0.observationSize) }
         stepActions = heads.map { Array(repeating: 0, count: n * $0.kind.actionSize) }
@@ -119,10 +124,12 @@ public final class Distiller: Learner {
             if settings.driver == .student { policy.forward(inputs) }
             for i in tasks.indices {
                 teachers.forward(task: i, observations: inputs[i])
-                replays[i].append(observations: inputs[i], outputs: teachers.outputs(task: i), values: teachers.values(task: i),
-                                  features: projections.isEmpty ? nil : teachers.features(task: i))
+                replays[i].append(
+                    observations: inputs[i], outputs: teachers.outputs(task: i), values: teachers.values(task: i),
+                    features: projections.isEmpty ? nil : teachers.features(task: i))
                 let student = settings.driver == .student
-                act(task: i, outputs: student ? policy.actionLogits(i) : teachers.outputs(task: i),
+                act(
+                    task: i, outputs: student ? policy.actionLogits(i) : teachers.outputs(task: i),
                     logStd: student ? policy.tasks[i].logStd?.value.storage ?? [] : teachers.logStd(task: i))
             }
             ParallelStep.step(batches, actions: stepActions, threads: threads)
@@ -165,7 +172,9 @@ public final class Distiller: Learner {
         }
         let featureLoss = projections.isEmpty ? 0 : featureRegression(task: i)
         guard losses.loss.isFinite, valueLoss.isFinite, featureLoss.isFinite else {
-            throw TrainingError("non-finite distillation loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.loss), value \(valueLoss), features \(featureLoss))")
+            throw TrainingError(
+                "non-finite distillation loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.loss), value \(valueLoss), features \(featureLoss))"
+            )
         }
         lastLoss = losses.loss + c.valueCoefficient * valueLoss / Double(m) + featureLoss
         statistics[i].policyLoss += losses.loss
@@ -175,16 +184,20 @@ public final class Distiller: Learner {
         statistics[i].updates += 1
 
         let policyGradient = policyGradient, valueGradient = valueGradient, featureGradient = featureGradient
-        policy.backward({ task, output, gradient in
-            guard task == i else { return }
-            switch output {
-            case .policy: gradient.copyRows(0..<m, of: policyGradient)
-            case .value: gradient.copyRows(0..<m, of: valueGradient)
-            case .distilled: break
-            }
-        }, featureGradient: projections.isEmpty ? nil : { task, gradient in
-            if task == i { gradient.addRows(0..<m, of: featureGradient) }
-        })
+        policy.backward(
+            { task, output, gradient in
+                guard task == i else { return }
+                switch output {
+                case .policy: gradient.copyRows(0..<m, of: policyGradient)
+                case .value: gradient.copyRows(0..<m, of: valueGradient)
+                case .distilled: break
+                }
+            },
+            featureGradient: projections.isEmpty
+                ? nil
+                : { task, gradient in
+                    if task == i { gradient.addRows(0..<m, of: featureGradient) }
+                })
         try optimization.apply(atStep: environmentSteps)
         updates += 1
     }
@@ -206,7 +219,8 @@ public final class Distiller: Learner {
                     policyGradient.storage.withUnsafeMutableBufferPointer { g in
                         for k in 0..<m {
                             let qk = q.baseAddress! + k * width, zk = z.baseAddress! + k * width
-                            let value = loss.categorical(teacher: qk, student: zk, count: width, temperature: tau, scale: scale, gradient: g.baseAddress! + k * width)
+                            let value = loss.categorical(
+                                teacher: qk, student: zk, count: width, temperature: tau, scale: scale, gradient: g.baseAddress! + k * width)
                             total += value
                             kl += loss == .kl ? value : DistillationLoss.kl.categorical(teacher: qk, student: zk, count: width, temperature: tau)
                             entropy += Double(distribution.entropy(row: k))
@@ -224,11 +238,16 @@ public final class Distiller: Learner {
                         logStdGradient.withUnsafeMutableBufferPointer { gs in
                             for k in 0..<m {
                                 let qk = q.baseAddress! + k * width, zk = z.baseAddress! + k * width
-                                let value = loss.gaussian(teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk, studentLogStd: studentLogStd,
-                                                          temperature: tau, scale: scale, meanGradient: g.baseAddress! + k * width, logStdGradient: gs.baseAddress!)
+                                let value = loss.gaussian(
+                                    teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk, studentLogStd: studentLogStd,
+                                    temperature: tau, scale: scale, meanGradient: g.baseAddress! + k * width, logStdGradient: gs.baseAddress!)
                                 total += value
-                                kl += loss == .kl ? value : DistillationLoss.kl.gaussian(teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk,
-                                                                   studentLogStd: studentLogStd, temperature: tau)
+                                kl +=
+                                    loss == .kl
+                                    ? value
+                                    : DistillationLoss.kl.gaussian(
+                                        teacherMean: qk, teacherLogStd: teacherLogStd, studentMean: zk,
+                                        studentLogStd: studentLogStd, temperature: tau)
                             }
                         }
                     }

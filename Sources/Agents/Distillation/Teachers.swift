@@ -25,15 +25,22 @@ public final class Teachers {
                 if let t = try run.index(of: task) { found.append((r, t)) }
             }
             guard let first = found.first else {
-                throw ChorusError(file: suiteReference, problem: "task '\(task.name)' has no teacher: none of \(paths.joined(separator: ", ")) was trained on it")
+                throw ChorusError(
+                    file: suiteReference, problem: "task '\(task.name)' has no teacher: none of \(paths.joined(separator: ", ")) was trained on it")
             }
             guard found.count == 1 else {
-                throw ChorusError(file: runs[found[1].run].file, problem: "teaches task '\(task.name)', which \(runs[first.run].file) teaches too; pass one teacher per task")
+                throw ChorusError(
+                    file: runs[found[1].run].file,
+                    problem: "teaches task '\(task.name)', which \(runs[first.run].file) teaches too; pass one teacher per task")
             }
             assignments.append(first)
         }
         for (r, run) in runs.enumerated() where !assignments.contains(where: { $0.run == r }) {
-            throw ChorusError(file: run.file, problem: "teaches none of the tasks of suite '\(suite.name)' (\(suite.tasks.map(\.name).joined(separator: ", "))); it was trained on \(run.suite.tasks.map(\.name).joined(separator: ", "))")
+            throw ChorusError(
+                file: run.file,
+                problem:
+                    "teaches none of the tasks of suite '\(suite.name)' (\(suite.tasks.map(\.name).joined(separator: ", "))); it was trained on \(run.suite.tasks.map(\.name).joined(separator: ", "))"
+            )
         }
         for (i, task) in suite.tasks.enumerated() {
             let teacher = runs[assignments[i].run].policy.tasks[assignments[i].task]

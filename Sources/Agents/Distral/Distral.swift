@@ -36,8 +36,10 @@ public enum Distral {
 
     /// Adds `scale · ∂L₀/∂h` of one row to `gradient`, where L₀ is the distillation loss of one sample
     /// with weight α/β folded into `scale`: `scale·(π₀ − π_i)` (analytic) or `scale·(π₀ − e_a)` (sampled).
-    public static func addDistillationGradient(distilled: Categorical, task: Categorical, row: Int, action: Int,
-                                               method: DistralConfiguration.Distillation, scale: Float, into gradient: inout Tensor) {
+    public static func addDistillationGradient(
+        distilled: Categorical, task: Categorical, row: Int, action: Int,
+        method: DistralConfiguration.Distillation, scale: Float, into gradient: inout Tensor
+    ) {
         switch method {
         case .analytic: distilled.addKullbackLeiblerGradient(from: task, row: row, scale: scale, into: &gradient)
         case .sampled: distilled.addLogProbabilityGradient(row: row, action: action, scale: -scale, into: &gradient)
@@ -45,8 +47,10 @@ public enum Distral {
     }
 
     /// The distillation loss of one row without its weight: `−Σ_a π_i(a) log π₀(a)` or `−log π₀(a)`.
-    public static func distillationLoss(distilled: Categorical, task: Categorical, row: Int, action: Int,
-                                        method: DistralConfiguration.Distillation) -> Double {
+    public static func distillationLoss(
+        distilled: Categorical, task: Categorical, row: Int, action: Int,
+        method: DistralConfiguration.Distillation
+    ) -> Double {
         switch method {
         case .analytic:
             var loss = 0.0

@@ -52,7 +52,11 @@ public struct DistralConfiguration: Equatable, Sendable {
     public func validate(tasks: [Task], file: String) throws(ChorusError) {
         for task in tasks {
             guard case .discrete = task.actionSpace else {
-                throw ChorusError(file: file, problem: "Distral needs discrete actions, but task '\(task.name)' has a box action space (train it with popart-ppo or single-task instead)")
+                throw ChorusError(
+                    file: file,
+                    problem:
+                        "Distral needs discrete actions, but task '\(task.name)' has a box action space (train it with popart-ppo or single-task instead)"
+                )
             }
         }
     }

@@ -8,7 +8,8 @@
 /// ```
 public enum GAE {
     public static func compute(discounts: [Double], rewards: [Double], values: [Double], bootstrap: [Double], lambda: Double)
-        -> (targets: [Double], advantages: [Double]) {
+        -> (targets: [Double], advantages: [Double])
+    {
         let b = bootstrap.count
         let n = values.count
         precondition(n % max(b, 1) == 0 && rewards.count == n && discounts.count == n)

@@ -10,9 +10,12 @@
 /// With `log ρ = 0` (on-policy) and ρ̄, c̄ ≥ 1, `v_t` is the n-step bootstrapped return, so n-step A2C
 /// uses this same scan. `γ_t` is already 0 where an episode terminated.
 public enum VTrace {
-    public static func compute(logRhos: [Double], discounts: [Double], rewards: [Double], values: [Double],
-                               bootstrap: [Double], rhoBar: Double = 1, cBar: Double = 1, pgRhoBar: Double = 1)
-        -> (targets: [Double], advantages: [Double]) {
+    public static func compute(
+        logRhos: [Double], discounts: [Double], rewards: [Double], values: [Double],
+        bootstrap: [Double], rhoBar: Double = 1, cBar: Double = 1, pgRhoBar: Double = 1
+    )
+        -> (targets: [Double], advantages: [Double])
+    {
         let b = bootstrap.count
         let n = values.count
         precondition(n % max(b, 1) == 0 && rewards.count == n && discounts.count == n && logRhos.count == n)
@@ -20,7 +23,7 @@ public enum VTrace {
         var targets = [Double](repeating: 0, count: n)
         var advantages = [Double](repeating: 0, count: n)
         for e in 0..<b {
-            var accumulator = 0.0       // v_{t+1} − V_{t+1}
+            var accumulator = 0.0  // v_{t+1} − V_{t+1}
             var nextValue = bootstrap[e]
             var nextTarget = bootstrap[e]
             for t in stride(from: steps - 1, through: 0, by: -1) {

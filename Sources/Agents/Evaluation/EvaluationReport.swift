@@ -18,7 +18,9 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         self.tasks = tasks
         let scores = tasks.map(\.normalizedScore).sorted()
         meanNormalizedScore = scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count)
-        medianNormalizedScore = scores.isEmpty ? 0
+        medianNormalizedScore =
+            scores.isEmpty
+            ? 0
             : scores.count % 2 == 1 ? scores[scores.count / 2] : (scores[scores.count / 2 - 1] + scores[scores.count / 2]) / 2
         tasksSolved = tasks.filter(\.solved).count
     }
@@ -29,14 +31,17 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         let pad = TextTable.leftAligned, left = TextTable.rightAligned
         var lines = [pad("task", nameWidth) + "  episodes        return (mean ± std)  success  random return  normalized  solved"]
         for t in tasks {
-            lines.append(pad(t.name, nameWidth) + "  " + left("\(t.episodes)", 8) + "  "
-                         + left(String(format: "%.2f ± %.2f", t.meanReturn, t.stdReturn), 25) + "  "
-                         + left(String(format: "%.0f%%", 100 * t.successRate), 7) + "  "
-                         + left(String(format: "%.2f", t.randomReturn), 13) + "  "
-                         + left(String(format: "%.3f", t.normalizedScore), 10) + "  " + (t.solved ? "yes" : "no"))
+            lines.append(
+                pad(t.name, nameWidth) + "  " + left("\(t.episodes)", 8) + "  "
+                    + left(String(format: "%.2f ± %.2f", t.meanReturn, t.stdReturn), 25) + "  "
+                    + left(String(format: "%.0f%%", 100 * t.successRate), 7) + "  "
+                    + left(String(format: "%.2f", t.randomReturn), 13) + "  "
+                    + left(String(format: "%.3f", t.normalizedScore), 10) + "  " + (t.solved ? "yes" : "no"))
         }
-        lines.append(String(format: "suite %@: mean normalized score %.3f, median %.3f, %d/%d tasks solved",
-                            suite, meanNormalizedScore, medianNormalizedScore, tasksSolved, tasks.count))
+        lines.append(
+            String(
+                format: "suite %@: mean normalized score %.3f, median %.3f, %d/%d tasks solved",
+                suite, meanNormalizedScore, medianNormalizedScore, tasksSolved, tasks.count))
         return lines.joined(separator: "\n")
     }
 

@@ -31,9 +31,12 @@ public struct Evaluator {
     public func evaluate(suite: String, tasks: [Task], actors: [(policy: MultiTaskPolicy, task: Int)]) -> EvaluationReport {
         let rows = tasks.enumerated().map { j, task in
             let random = randomReturns(task: task, index: j)
-            let trained = choice == .random ? randomEpisodes(task: task, index: j) : run(task: task, index: j) { observations, actions, rng in
-                act(policy: actors[j].policy, task: actors[j].task, observations: observations, actions: &actions, rng: &rng)
-            }
+            let trained =
+                choice == .random
+                ? randomEpisodes(task: task, index: j)
+                : run(task: task, index: j) { observations, actions, rng in
+                    act(policy: actors[j].policy, task: actors[j].task, observations: observations, actions: &actions, rng: &rng)
+                }
             return summarize(task: task, episodes: trained, randomReturn: random)
         }
         return EvaluationReport(suite: suite, tasks: rows)
@@ -58,14 +61,17 @@ public struct Evaluator {
         let mean = returns.reduce(0, +) / Double(max(returns.count, 1))
         let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(returns.count, 1))
         let successes = episodes.filter { $0.succeeded(solvedReturn: task.spec.solvedReturn) }.count
-        return TaskEvaluation(name: task.name, env: task.spec.env, episodes: returns.count, meanReturn: mean, stdReturn: variance.squareRoot(),
-                              successRate: Double(successes) / Double(max(returns.count, 1)),
-                              normalizedScore: TaskEvaluation.normalizedScore(mean, random: randomReturn, solved: task.spec.solvedReturn),
-                              solved: mean >= task.spec.solvedReturn, randomReturn: randomReturn)
+        return TaskEvaluation(
+            name: task.name, env: task.spec.env, episodes: returns.count, meanReturn: mean, stdReturn: variance.squareRoot(),
+            successRate: Double(successes) / Double(max(returns.count, 1)),
+            normalizedScore: TaskEvaluation.normalizedScore(mean, random: randomReturn, solved: task.spec.solvedReturn),
+            solved: mean >= task.spec.solvedReturn, randomReturn: randomReturn)
     }
 
     /// Runs one episode in each of `episodes` environments; `choose` fills the actions for all of them.
-    func run(task: Task, index j: Int, choose: (_ observations: [Float], _ actions: inout [Float], _ rng: inout RandomGenerator) -> Void) -> [EpisodeRecord] {
+    func run(task: Task, index j: Int, choose: (_ observations: [Float], _ actions: inout [Float], _ rng: inout RandomGenerator) -> Void)
+        -> [EpisodeRecord]
+    {
         let batch = task.prototype.makeBatch(count: episodes, seed: seed, stream: UInt64(j) << 32)
         var rng = RandomGenerator(seed: seed, stream: 0xE7A1_0000 + UInt64(j))
         var actions = [Float](repeating: 0, count: episodes * task.actionSpace.flatSize)
@@ -89,8 +95,9 @@ public struct Evaluator {
         policy.forward(inputs)
         var sampler = ActionSampler(kind: head.kind)
         actions.withUnsafeMutableBufferPointer { step in
-            sampler.sample(from: policy.actionOutput(task: i, choice: choice), logStd: head.logStd?.value.storage ?? [],
-                           deterministic: deterministic, using: &rng, step: step)
+            sampler.sample(
+                from: policy.actionOutput(task: i, choice: choice), logStd: head.logStd?.value.storage ?? [],
+                deterministic: deterministic, using: &rng, step: step)
         }
     }
 }

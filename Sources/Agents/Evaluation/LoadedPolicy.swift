@@ -16,7 +16,8 @@ public struct LoadedPolicy {
         guard FileManager.default.fileExists(atPath: runOrCheckpoint, isDirectory: &isDirectory) else {
             throw ChorusError(file: runOrCheckpoint, problem: "no such run directory or checkpoint file")
         }
-        let url = isDirectory.boolValue
+        let url =
+            isDirectory.boolValue
             ? URL(fileURLWithPath: runOrCheckpoint).appendingPathComponent("checkpoints/latest.safetensors")
             : URL(fileURLWithPath: runOrCheckpoint)
         file = url.path
@@ -38,7 +39,9 @@ public struct LoadedPolicy {
         var mapping: [Int] = []
         for task in target.tasks {
             guard let i = try index(of: task) else {
-                throw ChorusError(file: file, problem: "has no heads for task '\(task.name)' (it was trained on: \(suite.tasks.map(\.name).joined(separator: ", ")))")
+                throw ChorusError(
+                    file: file,
+                    problem: "has no heads for task '\(task.name)' (it was trained on: \(suite.tasks.map(\.name).joined(separator: ", ")))")
             }
             mapping.append(i)
         }
@@ -58,7 +61,8 @@ public struct LoadedPolicy {
     /// Checks that `choice` can act with this policy (only Distral agents have a distilled π₀).
     public func check(_ choice: PolicyChoice) throws(ChorusError) {
         if choice == .distilled && policy.distilled == nil {
-            throw ChorusError(file: file, problem: "has no distilled policy (agent '\(configuration.name)' is not a Distral agent); use --policy trained")
+            throw ChorusError(
+                file: file, problem: "has no distilled policy (agent '\(configuration.name)' is not a Distral agent); use --policy trained")
         }
     }
 }

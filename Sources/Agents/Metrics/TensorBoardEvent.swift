@@ -67,11 +67,13 @@ public struct TensorBoardEvent: Equatable, Sendable {
         case .fileVersion(let version):
             bytes.appendLengthDelimited(field: 3, Array(version.utf8))
         case .summary(let values):
-            bytes.appendLengthDelimited(field: 5, values.flatMap { value in
-                var encoded: [UInt8] = []
-                encoded.appendLengthDelimited(field: 1, value.serialized)
-                return encoded
-            })
+            bytes.appendLengthDelimited(
+                field: 5,
+                values.flatMap { value in
+                    var encoded: [UInt8] = []
+                    encoded.appendLengthDelimited(field: 1, value.serialized)
+                    return encoded
+                })
         }
         return bytes
     }

@@ -27,8 +27,10 @@ public final class TensorBoardWriter {
     ///
     /// The file is never replaced: when one of the same name exists (another writer in the same second
     /// on this host), this throws, unless `numbered`, which then tries `….<host>.1`, `.2`, … instead.
-    public convenience init(directory: URL, numbered: Bool = false,
-                            wallClock: @escaping () -> Double = { Date().timeIntervalSince1970 }) throws(ChorusError) {
+    public convenience init(
+        directory: URL, numbered: Bool = false,
+        wallClock: @escaping () -> Double = { Date().timeIntervalSince1970 }
+    ) throws(ChorusError) {
         let now = wallClock()
         let base = "events.out.tfevents.\(Int64(exactly: now.rounded(.down)) ?? 0).\(Self.hostName)"
         var file = directory.appendingPathComponent(base)

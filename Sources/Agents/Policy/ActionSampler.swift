@@ -27,9 +27,11 @@ public struct ActionSampler {
     /// Draws one action per row of `output` (logits, or Gaussian means with `logStd`): the actions to step
     /// with go to `step` (`rows × actionSize` values); the unclipped draws to `unclipped` and their
     /// log-probabilities to `logProbabilities` when given.
-    public mutating func sample(from output: Tensor, logStd: [Float], deterministic: Bool, using rng: inout RandomGenerator,
-                                step: UnsafeMutableBufferPointer<Float>, unclipped: UnsafeMutableBufferPointer<Float>? = nil,
-                                logProbabilities: UnsafeMutableBufferPointer<Double>? = nil) {
+    public mutating func sample(
+        from output: Tensor, logStd: [Float], deterministic: Bool, using rng: inout RandomGenerator,
+        step: UnsafeMutableBufferPointer<Float>, unclipped: UnsafeMutableBufferPointer<Float>? = nil,
+        logProbabilities: UnsafeMutableBufferPointer<Double>? = nil
+    ) {
         switch kind {
         case .categorical:
             categorical.update(logits: output)

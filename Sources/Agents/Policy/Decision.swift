@@ -29,8 +29,10 @@ public struct Decision: Sendable {
 
 extension MultiTaskPolicy {
     /// Chooses task i's action for one observation with `choice` (uniform random needs no forward pass).
-    public func decide(task i: Int, observation: [Float], actionSpace: Space, choice: PolicyChoice, deterministic: Bool,
-                       popArt: PopArt, using rng: inout RandomGenerator) -> Decision {
+    public func decide(
+        task i: Int, observation: [Float], actionSpace: Space, choice: PolicyChoice, deterministic: Bool,
+        popArt: PopArt, using rng: inout RandomGenerator
+    ) -> Decision {
         if choice == .random { return Decision.random(actionSpace: actionSpace, using: &rng) }
         var inputs = tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
         inputs[i] = Tensor(rows: 1, columns: tasks[i].observationSize, values: observation)

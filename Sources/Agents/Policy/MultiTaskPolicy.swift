@@ -46,15 +46,17 @@ public final class MultiTaskPolicy: ParameterContainer {
             for task in specs {
                 let key = encoderKey(task)
                 if encoders[key] == nil {
-                    encoders[key] = MLP(name: "distilled.encoder.\(key)", sizes: [task.observationSpace.size] + c.encoderSizes,
-                                        activation: activation, activateOutput: true, using: &rng)
+                    encoders[key] = MLP(
+                        name: "distilled.encoder.\(key)", sizes: [task.observationSpace.size] + c.encoderSizes,
+                        activation: activation, activateOutput: true, using: &rng)
                 }
                 let kind = TaskHead.kind(for: task.actionSpace)
                 let head = "policy.\(Self.actionSpaceKey(task.actionSpace))"
                 if heads[head] == nil {
-                    heads[head] = MLP(name: "distilled.\(head)", sizes: [torsoOutput] + c.headSizes + [kind.outputSize],
-                                      activation: activation, activateOutput: false,
-                                      outputInitialization: .orthogonal(gain: 0.01), using: &rng)
+                    heads[head] = MLP(
+                        name: "distilled.\(head)", sizes: [torsoOutput] + c.headSizes + [kind.outputSize],
+                        activation: activation, activateOutput: false,
+                        outputInitialization: .orthogonal(gain: 0.01), using: &rng)
                 }
                 routes.append(.init(encoder: key, heads: [head]))
             }
@@ -67,16 +69,19 @@ public final class MultiTaskPolicy: ParameterContainer {
                 let task = specs[i]
                 let key = encoderKey(task)
                 if encoders[key] == nil {
-                    encoders[key] = MLP(name: "\(prefix)encoder.\(key)", sizes: [task.observationSpace.size] + c.encoderSizes,
-                                        activation: activation, activateOutput: true, using: &rng)
+                    encoders[key] = MLP(
+                        name: "\(prefix)encoder.\(key)", sizes: [task.observationSpace.size] + c.encoderSizes,
+                        activation: activation, activateOutput: true, using: &rng)
                 }
                 let outputs = TaskHead.kind(for: task.actionSpace).outputSize
-                heads["policy.\(task.name)"] = MLP(name: "\(prefix)policy.\(task.name)", sizes: [torsoOutput] + c.headSizes + [outputs],
-                                                   activation: activation, activateOutput: false,
-                                                   outputInitialization: .orthogonal(gain: 0.01), using: &rng)
-                heads["value.\(task.name)"] = MLP(name: "\(prefix)value.\(task.name)", sizes: [torsoOutput] + c.headSizes + [1],
-                                                  activation: activation, activateOutput: false,
-                                                  outputInitialization: .orthogonal(gain: 1), using: &rng)
+                heads["policy.\(task.name)"] = MLP(
+                    name: "\(prefix)policy.\(task.name)", sizes: [torsoOutput] + c.headSizes + [outputs],
+                    activation: activation, activateOutput: false,
+                    outputInitialization: .orthogonal(gain: 0.01), using: &rng)
+                heads["value.\(task.name)"] = MLP(
+                    name: "\(prefix)value.\(task.name)", sizes: [torsoOutput] + c.headSizes + [1],
+                    activation: activation, activateOutput: false,
+                    outputInitialization: .orthogonal(gain: 1), using: &rng)
                 routes.append(.init(encoder: key, heads: ["policy.\(task.name)", "value.\(task.name)"]))
             }
             let torso = MLP(name: "\(prefix)torso", sizes: [encoderOutput] + c.torsoSizes, activation: activation, activateOutput: true, using: &rng)
@@ -97,8 +102,10 @@ public final class MultiTaskPolicy: ParameterContainer {
             if case .gaussian(let low, _) = kind {
                 logStd = Parameter(name: "log_std.\(task.name)", value: Tensor(rows: 1, columns: low.count))
             }
-            heads.append(TaskHead(name: task.name, kind: kind, observationSize: task.observationSpace.size,
-                                  network: c.architecture == .shared ? 0 : i, route: c.architecture == .shared ? i : 0, logStd: logStd))
+            heads.append(
+                TaskHead(
+                    name: task.name, kind: kind, observationSize: task.observationSpace.size,
+                    network: c.architecture == .shared ? 0 : i, route: c.architecture == .shared ? i : 0, logStd: logStd))
         }
         self.tasks = heads
         self.networks = networks
@@ -150,8 +157,9 @@ public final class MultiTaskPolicy: ParameterContainer {
     /// rate, which otherwise makes the task policies collapse within a few updates.
     public func actionLogits(_ task: Int) -> Tensor {
         guard let d = distral, d.columns == 2 else { return policyOutput(task) }
-        Distral.twoColumnLogits(h: distilledOutput(task), f: policyOutput(task), alpha: Float(d.alpha), beta: 1,
-                                into: &twoColumnLogits[task])
+        Distral.twoColumnLogits(
+            h: distilledOutput(task), f: policyOutput(task), alpha: Float(d.alpha), beta: 1,
+            into: &twoColumnLogits[task])
         return twoColumnLogits[task]
     }
 
@@ -170,15 +178,19 @@ public final class MultiTaskPolicy: ParameterContainer {
     /// task's policy head (head 0), value head (head 1) or, for Distral agents, π₀'s logits on the task's
     /// rows (head 2); `featureGradient(task, &gradient)`, when given, adds ∂L/∂features of the task's
     /// torso features. Parameter gradients accumulate.
-    public func backward(_ fill: (_ task: Int, _ output: Output, _ gradient: inout Tensor) -> Void,
-                         featureGradient: ((_ task: Int, _ gradient: inout Tensor) -> Void)? = nil) {
+    public func backward(
+        _ fill: (_ task: Int, _ output: Output, _ gradient: inout Tensor) -> Void,
+        featureGradient: ((_ task: Int, _ gradient: inout Tensor) -> Void)? = nil
+    ) {
         if networks.count == 1 {
-            networks[0].backward({ route, head, gradient in fill(route, Output(rawValue: head)!, &gradient) },
-                                 featureGradient: featureGradient.map { add in { route, gradient in add(route, &gradient) } })
+            networks[0].backward(
+                { route, head, gradient in fill(route, Output(rawValue: head)!, &gradient) },
+                featureGradient: featureGradient.map { add in { route, gradient in add(route, &gradient) } })
         } else {
             for (i, network) in networks.enumerated() {
-                network.backward({ _, head, gradient in fill(i, Output(rawValue: head)!, &gradient) },
-                                 featureGradient: featureGradient.map { add in { _, gradient in add(i, &gradient) } })
+                network.backward(
+                    { _, head, gradient in fill(i, Output(rawValue: head)!, &gradient) },
+                    featureGradient: featureGradient.map { add in { _, gradient in add(i, &gradient) } })
             }
         }
         distilled?.backward { route, _, gradient in fill(route, .distilled, &gradient) }

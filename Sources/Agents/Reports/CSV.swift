@@ -20,8 +20,12 @@ public enum CSV {
                 if c == "\"" {
                     if let next = characters.next() {
                         if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { current.append(c) }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    current.append(c)
+                }
             } else if c == "\"" && atFieldStart {
                 quoted = true; atFieldStart = false
             } else if c == "," {

@@ -46,11 +46,11 @@ public struct LearningCurvePlot {
         let panelW = 360.0, panelH = 240.0, margin = 50.0, legendH = 24.0 * Double(series.count) + 40
         let width = Double(columns) * panelW, height = Double(max(rows, 1)) * panelH + legendH
         var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="11">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(width / 2)" y="20" text-anchor="middle" font-size="14">\(escape(title))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="11">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(width / 2)" y="20" text-anchor="middle" font-size="14">\(escape(title))</text>
 
-        """
+            """
         for (k, task) in tasks.enumerated() {
             let x0 = Double(k % columns) * panelW + margin, y0 = Double(k / columns) * panelH + 40
             let w = panelW - margin - 15, h = panelH - 80
@@ -77,7 +77,8 @@ public struct LearningCurvePlot {
         let legendY = Double(max(rows, 1)) * panelH + 20
         for (r, s) in series.enumerated() {
             let y = legendY + 22 * Double(r)
-            out += "<line x1=\"\(margin)\" y1=\"\(y)\" x2=\"\(margin + 30)\" y2=\"\(y)\" stroke=\"\(Self.palette[r % Self.palette.count])\" stroke-width=\"3\"/>\n"
+            out +=
+                "<line x1=\"\(margin)\" y1=\"\(y)\" x2=\"\(margin + 30)\" y2=\"\(y)\" stroke=\"\(Self.palette[r % Self.palette.count])\" stroke-width=\"3\"/>\n"
             out += "<text x=\"\(margin + 38)\" y=\"\(y + 4)\">\(escape(s.label))</text>\n"
         }
         return out + "</svg>\n"

@@ -46,9 +46,11 @@ public enum CheckpointLayout {
 
     /// The saved PopArt statistics for `tasks` tasks (nil when absent); throws when they are not finite
     /// or a second moment is negative.
-    public static func popArtStatistics(in checkpoint: Checkpoint, tasks: Int) throws(CheckpointError) -> (means: [Double], secondMoments: [Double])? {
+    public static func popArtStatistics(in checkpoint: Checkpoint, tasks: Int) throws(CheckpointError) -> (means: [Double], secondMoments: [Double])?
+    {
         guard let means = checkpoint.contents.doubles(popArtMean), means.count == tasks,
-              let moments = checkpoint.contents.doubles(popArtSecondMoment), moments.count == tasks else { return nil }
+            let moments = checkpoint.contents.doubles(popArtSecondMoment), moments.count == tasks
+        else { return nil }
         if let bad = (means + moments).first(where: { !$0.isFinite }) {
             throw CheckpointError(problem: "the saved PopArt statistics hold \(bad)")
         }

@@ -29,7 +29,8 @@ public struct OptimizationStep {
         case .adam: optimizer = Adam(parameters: parameters, epsilon: Float(c.optimizerEpsilon))
         case .rmsprop: optimizer = RMSProp(parameters: parameters, decay: 0.99, epsilon: Float(c.optimizerEpsilon))
         }
-        let schedule: LearningRateSchedule = c.learningRateSchedule == .linear
+        let schedule: LearningRateSchedule =
+            c.learningRateSchedule == .linear
             ? .linear(initial: c.learningRate, final: 0, steps: max(c.totalSteps, 1)) : .constant(c.learningRate)
         self.init(optimizer: optimizer, schedule: schedule, maxGradientNorm: c.maxGradientNorm)
     }

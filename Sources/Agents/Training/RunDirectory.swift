@@ -71,8 +71,9 @@ public final class RunDirectory {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let resolved = url.resolvingSymlinksInPath().path
         let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path
-        let homes = Set([ProcessInfo.processInfo.environment["HOME"].map { URL(fileURLWithPath: $0) }, FileManager.default.homeDirectoryForCurrentUser]
-            .compactMap { $0?.standardizedFileURL.resolvingSymlinksInPath().path })
+        let homes = Set(
+            [ProcessInfo.processInfo.environment["HOME"].map { URL(fileURLWithPath: $0) }, FileManager.default.homeDirectoryForCurrentUser]
+                .compactMap { $0?.standardizedFileURL.resolvingSymlinksInPath().path })
         func isSameOrAncestor(_ folder: String, of other: String) -> Bool {
             folder == other || folder == "/" || other.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
         }
@@ -98,7 +99,8 @@ public final class RunDirectory {
             throw ChorusError(file: path, problem: "is a folder; \(flag) names a file to write")
         }
         let folder = url.deletingLastPathComponent()
-        let isRunFile = (holdsRun(folder) && (files.contains(url.lastPathComponent) || url.lastPathComponent.hasPrefix("events.out.tfevents.")))
+        let isRunFile =
+            (holdsRun(folder) && (files.contains(url.lastPathComponent) || url.lastPathComponent.hasPrefix("events.out.tfevents.")))
             || (folder.lastPathComponent == "checkpoints" && holdsRun(folder.deletingLastPathComponent()))
             || url.pathExtension == "safetensors"
         if isRunFile {
@@ -123,12 +125,18 @@ public final class RunDirectory {
             if isEmpty() { return directory }
             if holdsRun(url) {
                 guard replacing else {
-                    throw ChorusError(file: path, problem: "already holds a run; continue it with --resume \(path), replace it with --overwrite, or choose another --out")
+                    throw ChorusError(
+                        file: path,
+                        problem: "already holds a run; continue it with --resume \(path), replace it with --overwrite, or choose another --out")
                 }
                 try directory.moveAside()
                 return directory
             }
-            throw ChorusError(file: path, problem: "is a folder that is not a Chorus run (no config.yaml written by Chorus); choose a new or empty folder — --overwrite only replaces Chorus runs")
+            throw ChorusError(
+                file: path,
+                problem:
+                    "is a folder that is not a Chorus run (no config.yaml written by Chorus); choose a new or empty folder — --overwrite only replaces Chorus runs"
+            )
         }
         do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             throw ChorusError(file: path, problem: "cannot create the run directory: \(error.localizedDescription)")
@@ -249,7 +257,10 @@ public final class RunDirectory {
             rollBackReplacement()
         }
         if FileManager.default.fileExists(atPath: replacedFolder.path) {
-            throw ChorusError(file: replacedFolder.path, problem: "holds an earlier run that an interrupted --overwrite left behind and that could not be restored; move its files back by hand")
+            throw ChorusError(
+                file: replacedFolder.path,
+                problem:
+                    "holds an earlier run that an interrupted --overwrite left behind and that could not be restored; move its files back by hand")
         }
     }
 

@@ -37,15 +37,17 @@ public struct TaskStatistics: Equatable, Sendable {
 
     /// The numbers, for a checkpoint.
     public var encoded: [Double] {
-        [Double(episodes), returnSum, lengthSum, Double(successes), policyLoss, valueLoss, entropy, Double(updates),
-         distilledKullbackLeibler, distilledEntropy]
+        [
+            Double(episodes), returnSum, lengthSum, Double(successes), policyLoss, valueLoss, entropy, Double(updates),
+            distilledKullbackLeibler, distilledEntropy,
+        ]
     }
 
     /// The statistics `encoded` wrote; nil unless the counts are whole numbers in 0...2^40 and every sum is finite.
     public init?(encoded v: [Double]) {
         func count(_ x: Double) -> Int? { Int(exactly: x).flatMap { (0...(1 << 40)).contains($0) ? $0 : nil } }
         guard v.count == Self.encodedCount, v.allSatisfy(\.isFinite),
-              let episodes = count(v[0]), let successes = count(v[3]), successes <= episodes, let updates = count(v[7])
+            let episodes = count(v[0]), let successes = count(v[3]), successes <= episodes, let updates = count(v[7])
         else { return nil }
         self.episodes = episodes; returnSum = v[1]; lengthSum = v[2]; self.successes = successes
         policyLoss = v[4]; valueLoss = v[5]; entropy = v[6]; self.updates = updates

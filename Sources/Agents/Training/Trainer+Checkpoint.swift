@@ -6,8 +6,9 @@ import Randomness
 extension Trainer {
     /// Parameters, optimizer state, PopArt statistics, counters, random streams and environment states.
     public func checkpoint(suite: String) -> Checkpoint {
-        var checkpoint = Checkpoint(parameters: policy.parameters, optimizer: optimizer,
-                                    metadata: CheckpointLayout.identity(of: self, suite: suite))
+        var checkpoint = Checkpoint(
+            parameters: policy.parameters, optimizer: optimizer,
+            metadata: CheckpointLayout.identity(of: self, suite: suite))
         checkpoint.contents.set(CheckpointLayout.progress, words: [UInt64(environmentSteps), UInt64(updates)])
         checkpoint.contents.set(CheckpointLayout.rng, words: rng.stateWords)
         CheckpointLayout.store(popArt, in: &checkpoint)
@@ -34,13 +35,15 @@ extension Trainer {
     private func apply(_ checkpoint: Checkpoint) throws(CheckpointError) {
         let c = checkpoint.contents
         guard let progress = c.words(CheckpointLayout.progress), progress.count == 2,
-              let words = c.words(CheckpointLayout.rng), let generator = RandomGenerator(stateWords: words),
-              let (means, moments) = try CheckpointLayout.popArtStatistics(in: checkpoint, tasks: tasks.count),
-              let stats = c.doubles(CheckpointLayout.statistics), stats.count == TaskStatistics.encodedCount * tasks.count else {
+            let words = c.words(CheckpointLayout.rng), let generator = RandomGenerator(stateWords: words),
+            let (means, moments) = try CheckpointLayout.popArtStatistics(in: checkpoint, tasks: tasks.count),
+            let stats = c.doubles(CheckpointLayout.statistics), stats.count == TaskStatistics.encodedCount * tasks.count
+        else {
             throw CheckpointError(problem: "the checkpoint has no training state to resume from")
         }
         guard let steps = Int(exactly: progress[0]), steps <= Self.maximumCounter,
-              let updateCount = Int(exactly: progress[1]), updateCount <= Self.maximumCounter else {
+            let updateCount = Int(exactly: progress[1]), updateCount <= Self.maximumCounter
+        else {
             throw CheckpointError(problem: "state.progress holds \(progress[0]) steps and \(progress[1]) updates, beyond \(Self.maximumCounter)")
         }
         var restoredStatistics: [TaskStatistics] = []
@@ -59,7 +62,8 @@ extension Trainer {
         popArt.restore(means: means, secondMoments: moments)
         statistics = restoredStatistics
         for (i, batch) in batches.enumerated() {
-            guard let values = c.doubles(CheckpointLayout.environmentValues(task: i)), let words = c.words(CheckpointLayout.environmentWords(task: i)) else {
+            guard let values = c.doubles(CheckpointLayout.environmentValues(task: i)), let words = c.words(CheckpointLayout.environmentWords(task: i))
+            else {
                 throw CheckpointError(problem: "the checkpoint has no environment state for task '\(tasks[i].name)'")
             }
             do { try batch.restore(BatchSnapshot(values: values, words: words)) } catch {
@@ -73,8 +77,9 @@ extension Trainer {
 
     /// Restores PopArt statistics only (for evaluating a checkpoint); throws when they are saved but not finite.
     public static func popArt(from checkpoint: Checkpoint, tasks: Int, configuration: AgentConfiguration) throws(CheckpointError) -> PopArt {
-        var popArt = PopArt(tasks: tasks, enabled: configuration.popArt, beta: configuration.popArtBeta,
-                            sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
+        var popArt = PopArt(
+            tasks: tasks, enabled: configuration.popArt, beta: configuration.popArtBeta,
+            sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
         if let (means, moments) = try CheckpointLayout.popArtStatistics(in: checkpoint, tasks: tasks) {
             popArt.restore(means: means, secondMoments: moments)
         }

@@ -39,21 +39,25 @@ public final class Trainer {
 
     public init(tasks: [Task], configuration: AgentConfiguration, seed: UInt64, threads: Int = 1) {
         precondition(!tasks.isEmpty)
-        precondition(configuration.distral == nil || tasks.allSatisfy { if case .discrete = $0.actionSpace { true } else { false } },
-                     "Distral needs discrete actions (DistralConfiguration.validate rejects other suites)")
+        precondition(
+            configuration.distral == nil || tasks.allSatisfy { if case .discrete = $0.actionSpace { true } else { false } },
+            "Distral needs discrete actions (DistralConfiguration.validate rejects other suites)")
         self.tasks = tasks
         self.configuration = configuration
         self.seed = seed
         self.threads = max(1, threads)
         policy = MultiTaskPolicy(tasks: tasks, configuration: configuration, seed: seed)
-        popArt = PopArt(tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
-                        sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
+        popArt = PopArt(
+            tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
+            sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
         optimization = OptimizationStep(parameters: policy.parameters, configuration: configuration)
         let n = configuration.environmentsPerTask
         batches = tasks.enumerated().map { i, task in task.prototype.makeBatch(count: n, seed: seed, stream: UInt64(i) << 32) }
         rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
         statistics = Array(repeating: TaskStatistics(), count: tasks.count)
-        rollouts = policy.tasks.map { TaskRollout(steps: configuration.rolloutSteps, environments: n, observationSize: $0.observationSize, actionSize: $0.kind.actionSize) }
+        rollouts = policy.tasks.map {
+            TaskRollout(steps: configuration.rolloutSteps, environments: n, observationSize: $0.observationSize, actionSize: $0.kind.actionSize)
+        }
         inputs = policy.tasks.map { Tensor(rows: n, columns: $0.observationSize) }
         stepActions = policy.tasks.map { Array(repeating: 0, count: n * $0.kind.actionSize) }
         distributions = policy.tasks.map { _ in Categorical(logits: Tensor(rows: 1, columns: 1)) }
@@ -142,9 +146,10 @@ public final class Trainer {
         stepActions[i].withUnsafeMutableBufferPointer { step in
             actions.withUnsafeMutableBufferPointer { actions in
                 logProbabilities.withUnsafeMutableBufferPointer { logProbabilities in
-                    samplers[i].sample(from: policy.actionLogits(i), logStd: head.logStd?.value.storage ?? [], deterministic: false, using: &rng,
-                                       step: step, unclipped: .init(rebasing: actions[(row * size)..<((row + n) * size)]),
-                                       logProbabilities: .init(rebasing: logProbabilities[row..<(row + n)]))
+                    samplers[i].sample(
+                        from: policy.actionLogits(i), logStd: head.logStd?.value.storage ?? [], deterministic: false, using: &rng,
+                        step: step, unclipped: .init(rebasing: actions[(row * size)..<((row + n) * size)]),
+                        logProbabilities: .init(rebasing: logProbabilities[row..<(row + n)]))
                 }
             }
         }
@@ -193,8 +198,9 @@ public final class Trainer {
             case .gae:
                 (g, a) = GAE.compute(discounts: r.discounts, rewards: r.rewards, values: r.values, bootstrap: r.bootstrap, lambda: c.gaeLambda)
             case .vtrace, .nstep:
-                (g, a) = VTrace.compute(logRhos: Array(repeating: 0, count: r.count), discounts: r.discounts, rewards: r.rewards,
-                                        values: r.values, bootstrap: r.bootstrap, rhoBar: c.rhoBar, cBar: c.cBar, pgRhoBar: c.rhoBar)
+                (g, a) = VTrace.compute(
+                    logRhos: Array(repeating: 0, count: r.count), discounts: r.discounts, rewards: r.rewards,
+                    values: r.values, bootstrap: r.bootstrap, rhoBar: c.rhoBar, cBar: c.cBar, pgRhoBar: c.rhoBar)
             }
             popArt.update(task: i, targets: g, valueLayer: policy.valueLayers[i])
             let sigma = popArt.sigma(i)
@@ -230,7 +236,9 @@ public final class Trainer {
                 for i in tasks.indices {
                     let losses = lossGradients(task: i, rows: rows[i], targets: targets[i], advantages: advantages[i], clipRange: clipRange)
                     guard losses.policy.isFinite, losses.value.isFinite, losses.entropy.isFinite else {
-                        throw TrainingError("non-finite loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.policy), value \(losses.value), entropy \(losses.entropy))")
+                        throw TrainingError(
+                            "non-finite loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.policy), value \(losses.value), entropy \(losses.entropy))"
+                        )
                     }
                     statistics[i].policyLoss += losses.policy
                     statistics[i].valueLoss += losses.value
@@ -262,7 +270,8 @@ public final class Trainer {
     /// Fills `policyGradients[i]` and `valueGradients[i]` (and the log-std gradient) with ∂L_i/∂outputs
     /// for the rows of the last forward pass, and returns the loss terms (means over the rows).
     private func lossGradients(task i: Int, rows: [Int], targets: [Double], advantages: [Double], clipRange: Double)
-        -> (policy: Double, value: Double, entropy: Double) {
+        -> (policy: Double, value: Double, entropy: Double)
+    {
         let c = configuration
         let m = rows.count
         let scale = 1 / Float(m)
@@ -301,8 +310,9 @@ public final class Trainer {
                     let a = actions.baseAddress! + j * g.dimensions
                     let term = policyTerm(j, logProbability: Double(g.logProbability(row: k, action: a)))
                     policyLoss += term.loss
-                    g.addLogProbabilityGradient(row: k, action: a, scale: Float(term.slope) * scale,
-                                                meanGradient: &policyGradients[i], logStdGradient: &logStdGradient)
+                    g.addLogProbabilityGradient(
+                        row: k, action: a, scale: Float(term.slope) * scale,
+                        meanGradient: &policyGradients[i], logStdGradient: &logStdGradient)
                 }
             }
             entropy = Double(g.entropy) * Double(m)
@@ -354,8 +364,9 @@ public final class Trainer {
             entropy += Double(distilled.entropy(row: k))
             guard weight > 0 else { continue }
             loss += weight * Distral.distillationLoss(distilled: distilled, task: taskPolicy, row: k, action: action, method: d.distillation)
-            Distral.addDistillationGradient(distilled: distilled, task: taskPolicy, row: k, action: action, method: d.distillation,
-                                            scale: scale, into: &distilledGradients[i])
+            Distral.addDistillationGradient(
+                distilled: distilled, task: taskPolicy, row: k, action: action, method: d.distillation,
+                scale: scale, into: &distilledGradients[i])
         }
         return (loss / Double(m), kl / Double(m), entropy / Double(m))
     }

@@ -24,7 +24,8 @@ public final class TrainingRun {
     /// Each task's latest normalised training score (0 until its first episode), for choosing the best checkpoint.
     private var lastScores: [Double] = []
 
-    public static let metricsHeader = "step,task,episodes,return_mean,episode_length,success_rate,policy_loss,value_loss,entropy,kl_distilled,entropy_distilled,popart_mu,popart_sigma,steps_per_second"
+    public static let metricsHeader =
+        "step,task,episodes,return_mean,episode_length,success_rate,policy_loss,value_loss,entropy,kl_distilled,entropy_distilled,popart_mu,popart_sigma,steps_per_second"
 
     public var directory: URL { run.url }
     public var latestCheckpoint: URL { run.latestCheckpoint }
@@ -33,8 +34,10 @@ public final class TrainingRun {
 
     /// A new actor-critic run in the folder `out`: every check (Distral's spaces, resource bounds, the network)
     /// is made before the folder is touched; `replacing` allows replacing an earlier run there.
-    public convenience init(out: String, replacing: Bool, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration,
-                            seed: UInt64, threads: Int) throws(ChorusError) {
+    public convenience init(
+        out: String, replacing: Bool, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration,
+        seed: UInt64, threads: Int
+    ) throws(ChorusError) {
         try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
         let trainer = Trainer(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads)
@@ -79,7 +82,9 @@ public final class TrainingRun {
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint.read(from: latest) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
         if checkpoint.metadata[CheckpointLayout.teachers] != nil {
-            throw ChorusError(file: path, problem: "is a distillation run, which cannot be resumed (its replay is not saved); distil again with chorus distill --overwrite")
+            throw ChorusError(
+                file: path,
+                problem: "is a distillation run, which cannot be resumed (its replay is not saved); distil again with chorus distill --overwrite")
         }
         let setup = try Self.setup(of: checkpoint, file: latest.path, catalogue: catalogue, suiteOverride: nil)
         try Self.checkBelongs(checkpoint, file: latest.path, to: run)
@@ -92,18 +97,27 @@ public final class TrainingRun {
         do { try trainer.restore(from: checkpoint) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
         learner = trainer
         randomReturns = Self.randomReturns(suite.tasks, seed: setup.seed)
-        if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata[CheckpointLayout.score].flatMap(Double.init), score.isFinite { bestScore = score }
+        if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata[CheckpointLayout.score].flatMap(Double.init),
+            score.isFinite
+        {
+            bestScore = score
+        }
         // Keep the metrics written up to the checkpoint's step.
         let text = (try? String(contentsOf: metricsFile, encoding: .utf8)) ?? Self.metricsHeader
-        metricsRows = [Self.metricsHeader] + text.split(separator: "\n").dropFirst().map(String.init).filter { line in
-            guard let step = line.split(separator: ",").first.flatMap({ Int($0) }) else { return false }
-            return step <= trainer.environmentSteps
-        }
+        metricsRows =
+            [Self.metricsHeader]
+            + text.split(separator: "\n").dropFirst().map(String.init).filter { line in
+                guard let step = line.split(separator: ",").first.flatMap({ Int($0) }) else { return false }
+                return step <= trainer.environmentSteps
+            }
         if SuiteDefinition(metadata: checkpoint.metadata) == nil {
             notices.append("this run predates saved suites; it uses the catalogue's '\(suiteReference)', and from now on keeps its own copy")
         } else if let current = try? catalogue.loadSuite(suiteReference).selecting(suite.tasks.map(\.name)),
-                  SuiteDefinition(current) != SuiteDefinition(suite) {
-            notices.append("the catalogue's suite '\(suiteReference)' has changed since this run started; the run continues on its own copy (\(directory.appendingPathComponent("suite.yaml").path))")
+            SuiteDefinition(current) != SuiteDefinition(suite)
+        {
+            notices.append(
+                "the catalogue's suite '\(suiteReference)' has changed since this run started; the run continues on its own copy (\(directory.appendingPathComponent("suite.yaml").path))"
+            )
         }
         try AtomicFile.write(configurationText(configuration, seed: setup.seed), to: run.configurationFile)
         try SuiteDefinition(suite).write(to: directory)
@@ -116,10 +130,16 @@ public final class TrainingRun {
         let fields = try node.mapping(allowedKeys: ["suite", "tasks", "seed", "agent", "teachers"])
         let metadata = checkpoint.metadata
         func mismatch(_ what: String) -> ChorusError {
-            ChorusError(file: file, problem: "was not written by this run: its \(what) differs from \(run.configurationFile.path); copy back the run's own checkpoint or start a new run")
+            ChorusError(
+                file: file,
+                problem:
+                    "was not written by this run: its \(what) differs from \(run.configurationFile.path); copy back the run's own checkpoint or start a new run"
+            )
         }
         if let suite = try fields["suite"]?.string(), suite != metadata[CheckpointLayout.suite] { throw mismatch("suite") }
-        if let seed = fields["seed"] { guard String(try seed.int(in: 0...Int.max)) == metadata[CheckpointLayout.seed] ?? "" else { throw mismatch("seed") } }
+        if let seed = fields["seed"] {
+            guard String(try seed.int(in: 0...Int.max)) == metadata[CheckpointLayout.seed] ?? "" else { throw mismatch("seed") }
+        }
         if let tasks = fields["tasks"] {
             var names: [String] = []
             for item in try tasks.sequence() { names.append(try item.string()) }
@@ -136,10 +156,12 @@ public final class TrainingRun {
     /// The suite is the copy saved in the checkpoint, or for older checkpoints the catalogue's; `suiteOverride`
     /// names another suite from the catalogue.
     public static func setup(of checkpoint: Checkpoint, file: String, catalogue: Catalogue, suiteOverride: String?)
-        throws(ChorusError) -> (configuration: AgentConfiguration, suite: TaskSuite, suiteReference: String, seed: UInt64) {
+        throws(ChorusError) -> (configuration: AgentConfiguration, suite: TaskSuite, suiteReference: String, seed: UInt64)
+    {
         let m = checkpoint.metadata
         guard let agent = m[CheckpointLayout.agent], let suiteReference = m[CheckpointLayout.suite],
-              let tasks = m[CheckpointLayout.tasks], let seed = m[CheckpointLayout.seed].flatMap(UInt64.init) else {
+            let tasks = m[CheckpointLayout.tasks], let seed = m[CheckpointLayout.seed].flatMap(UInt64.init)
+        else {
             throw ChorusError(file: file, problem: "not a training checkpoint (no agent, suite or task metadata)")
         }
         let configuration = try AgentConfiguration.parse(agent, file: file + " (agent metadata)")
@@ -152,7 +174,8 @@ public final class TrainingRun {
         let names = tasks.split(separator: "\n").map(String.init)
         let selected: TaskSuite
         do { selected = try suite.selecting(names) } catch {
-            throw ChorusError(file: file, problem: "was trained on tasks \(names.joined(separator: ", ")), which suite '\(suiteReference)' does not all have")
+            throw ChorusError(
+                file: file, problem: "was trained on tasks \(names.joined(separator: ", ")), which suite '\(suiteReference)' does not all have")
         }
         try configuration.distral?.validate(tasks: selected.tasks, file: file)
         try configuration.checkResources(for: selected.tasks, file: file)
@@ -175,7 +198,8 @@ public final class TrainingRun {
             }
             let before = trainer.environmentSteps
             do { try trainer.iterate() } catch {
-                throw ChorusError(file: directory.path, problem: "training stopped: \(error.description); the last good checkpoint is \(latestCheckpoint.path)")
+                throw ChorusError(
+                    file: directory.path, problem: "training stopped: \(error.description); the last good checkpoint is \(latestCheckpoint.path)")
             }
             let elapsed = Date().timeIntervalSince(start)
             let rate = Double(trainer.environmentSteps - startSteps) / max(elapsed, 1e-9)
@@ -199,8 +223,9 @@ public final class TrainingRun {
     /// Evaluates the final policy and writes `evaluation.txt` and `evaluation.json`.
     public func evaluate(episodes: Int) throws(ChorusError) -> EvaluationReport {
         let evaluator = Evaluator(episodes: episodes, seed: learner.seed &+ 1, deterministic: false)
-        let report = evaluator.evaluate(suite: suite.name, tasks: suite.tasks, policy: learner.policy, popArt: learner.popArt,
-                                        policyTask: Array(suite.tasks.indices))
+        let report = evaluator.evaluate(
+            suite: suite.name, tasks: suite.tasks, policy: learner.policy, popArt: learner.popArt,
+            policyTask: Array(suite.tasks.indices))
         try AtomicFile.write(report.table + "\n", to: directory.appendingPathComponent("evaluation.txt"))
         try AtomicFile.write(String(decoding: report.json(), as: UTF8.self) + "\n", to: directory.appendingPathComponent("evaluation.json"))
         return report
@@ -234,10 +259,13 @@ public final class TrainingRun {
                 metrics.add("popart/sigma", trainer.popArt.sigma(i), task: task.name)
             }
             func f(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "" }
-            metricsRows.append(CSV.row([String(trainer.environmentSteps), task.name, String(s.episodes), f(s.meanReturn), f(s.meanLength),
-                                        f(s.successRate), f(s.meanPolicyLoss), f(s.meanValueLoss), f(s.meanEntropy),
-                                        f(s.meanDistilledKullbackLeibler), f(s.meanDistilledEntropy),
-                                        f(trainer.popArt.mean(i)), f(trainer.popArt.sigma(i)), String(format: "%.0f", stepsPerSecond)]))
+            metricsRows.append(
+                CSV.row([
+                    String(trainer.environmentSteps), task.name, String(s.episodes), f(s.meanReturn), f(s.meanLength),
+                    f(s.successRate), f(s.meanPolicyLoss), f(s.meanValueLoss), f(s.meanEntropy),
+                    f(s.meanDistilledKullbackLeibler), f(s.meanDistilledEntropy),
+                    f(trainer.popArt.mean(i)), f(trainer.popArt.sigma(i)), String(format: "%.0f", stepsPerSecond),
+                ]))
             parts.append(s.episodes > 0 ? String(format: "%@ %.1f", task.name, s.meanReturn) : "\(task.name) –")
             if lastScores.count != suite.tasks.count { lastScores = Array(repeating: 0, count: suite.tasks.count) }
             if s.episodes > 0 {
@@ -245,7 +273,9 @@ public final class TrainingRun {
             }
             let popArt = trainer.popArt
             if popArt.enabled, popArt.sigma(i) >= popArt.sigmaMax, warnedSigmaCeiling.insert(i).inserted {
-                warnings.append("task '\(task.name)': PopArt's σ sits at its ceiling sigma_max = \(popArt.sigmaMax), so its values are no longer normalised; is reward_scale (\(task.spec.rewardScale)) too large?")
+                warnings.append(
+                    "task '\(task.name)': PopArt's σ sits at its ceiling sigma_max = \(popArt.sigmaMax), so its values are no longer normalised; is reward_scale (\(task.spec.rewardScale)) too large?"
+                )
             }
         }
         intervalScore = lastScores.reduce(0, +) / Double(lastScores.count)
@@ -292,7 +322,8 @@ public final class TrainingRun {
     }
 
     private func configurationText(_ configuration: AgentConfiguration, seed: UInt64) -> String {
-        RunDirectory.header + "\nsuite: \(ConfigurationNode.quoted(suiteReference))\ntasks: [\(suite.tasks.map(\.name).joined(separator: ", "))]\nseed: \(seed)\nagent:\n"
+        RunDirectory.header
+            + "\nsuite: \(ConfigurationNode.quoted(suiteReference))\ntasks: [\(suite.tasks.map(\.name).joined(separator: ", "))]\nseed: \(seed)\nagent:\n"
             + configuration.yaml.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
     }
 

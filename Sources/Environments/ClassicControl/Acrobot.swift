@@ -87,8 +87,9 @@ public struct Acrobot: Environment {
         let d1 = ((0.25 + (1.25 + c2)) + 1.0) + 1.0
         let d2 = (0.25 + 0.5 * c2) + 1.0
         let phi2 = 4.9 * cos((theta1 + theta2) - Double.pi / 2.0)
-        let phi1 = (((-0.5 * LibmPower.pow(dtheta2, 2)) * s2 - (dtheta2 * dtheta1) * s2)
-            + 14.700000000000001 * cos(theta1 - Double.pi / 2)) + phi2
+        let phi1 =
+            (((-0.5 * LibmPower.pow(dtheta2, 2)) * s2 - (dtheta2 * dtheta1) * s2)
+                + 14.700000000000001 * cos(theta1 - Double.pi / 2)) + phi2
         let ddtheta2 = (((a + (d2 / d1) * phi1) - (0.5 * LibmPower.pow(dtheta1, 2)) * s2) - phi2) / (1.25 - LibmPower.pow(d2, 2) / d1)
         let ddtheta1 = -(d2 * ddtheta2 + phi1) / d1
         return SIMD4(dtheta1, dtheta2, ddtheta1, ddtheta2)

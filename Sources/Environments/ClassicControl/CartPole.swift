@@ -11,7 +11,7 @@ import Randomness
 /// Reward +1 every step (also the terminating one); the episode terminates when |x| > 2.4 or
 /// |θ| > 12°. State `(x, ẋ, θ, θ̇)` in Double; observations are its float32 rounding.
 public struct CartPole: Environment {
-    public static let thetaThreshold = 12 * 2 * Double.pi / 360   // 0.20943951023931953
+    public static let thetaThreshold = 12 * 2 * Double.pi / 360  // 0.20943951023931953
     public static let xThreshold = 2.4
 
     public var x = 0.0, xDot = 0.0, theta = 0.0, thetaDot = 0.0
@@ -58,7 +58,8 @@ public struct CartPole: Environment {
         xDot = xDot + 0.02 * xAcc
         theta = theta + 0.02 * thetaDot
         thetaDot = thetaDot + 0.02 * thetaAcc
-        let terminated = x < -Self.xThreshold || x > Self.xThreshold
+        let terminated =
+            x < -Self.xThreshold || x > Self.xThreshold
             || theta < -Self.thetaThreshold || theta > Self.thetaThreshold
         observe(into: observation)
         return StepOutcome(reward: 1.0, terminated: terminated, truncated: tickTimeLimit())

@@ -37,11 +37,11 @@ public struct Pendulum: Environment {
     }
 
     public mutating func step(_ action: Action, observation: UnsafeMutableBufferPointer<Float>) -> StepOutcome {
-        let u = min(max(action.scalar, -2), 2)          // float32
+        let u = min(max(action.scalar, -2), 2)  // float32
         lastTorque = u
-        let controlCost = Float(0.001) * LibmPower.powf(u, 2)      // float32, as NumPy evaluates `0.001 * (u**2)`
+        let controlCost = Float(0.001) * LibmPower.powf(u, 2)  // float32, as NumPy evaluates `0.001 * (u**2)`
         let costs = (LibmPower.pow(Self.normalizeAngle(theta), 2) + 0.1 * LibmPower.pow(thetaDot, 2)) + Double(controlCost)
-        let torqueTerm = Double(Float(3.0) * u)          // `3.0 / (m * l**2) * u` in float32
+        let torqueTerm = Double(Float(3.0) * u)  // `3.0 / (m * l**2) * u` in float32
         var newThetaDot = thetaDot + (15.0 * sin(theta) + torqueTerm) * 0.05
         newThetaDot = min(max(newThetaDot, -8), 8)
         theta = theta + newThetaDot * 0.05

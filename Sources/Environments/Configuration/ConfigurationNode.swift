@@ -91,8 +91,9 @@ public struct ConfigurationNode {
             guard let key = keyNode.string else { throw error("a key is not a string") }
             let child = ConfigurationNode(node: value, file: file, path: path.isEmpty ? key : "\(path).\(key)")
             guard allowed.contains(key) else {
-                throw ChorusError(file: file, line: keyNode.mark?.line,
-                                  problem: "unknown key '\(child.path)' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+                throw ChorusError(
+                    file: file, line: keyNode.mark?.line,
+                    problem: "unknown key '\(child.path)' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
             }
             guard result[key] == nil else {
                 throw ChorusError(file: file, line: keyNode.mark?.line, problem: "duplicate key '\(child.path)'")

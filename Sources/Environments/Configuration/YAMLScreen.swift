@@ -53,8 +53,9 @@ enum YAMLScreen {
                 nodeMayStart = false
             case 0x26 where nodeMayStart && !isBlank(index + 1), 0x2A where nodeMayStart && !isBlank(index + 1):
                 let kind = c == 0x26 ? "an anchor (&)" : "an alias (*)"
-                return Finding(line: line, column: index - lineStart + 1,
-                               problem: "\(kind): Chorus configuration files do not use YAML anchors or aliases; write the values out")
+                return Finding(
+                    line: line, column: index - lineStart + 1,
+                    problem: "\(kind): Chorus configuration files do not use YAML anchors or aliases; write the values out")
             case 0x5B, 0x7B:  // '[' '{'
                 flowDepth += 1
                 nodeMayStart = true

@@ -90,7 +90,8 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
                 final.withUnsafeMutableBufferPointer { final in
                     for i in 0..<lanes.count {
                         let slot = UnsafeMutableBufferPointer(start: obs.baseAddress! + i * size, count: size)
-                        let action: Action = discrete
+                        let action: Action =
+                            discrete
                             ? .discrete(Int(base[i]))
                             : .continuous(UnsafeBufferPointer(start: base + i * actionSize, count: actionSize))
                         let outcome = lanes[i].environment.step(action, observation: slot)
@@ -101,9 +102,10 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
                         if outcome.done {
                             // Keep the final observation, book the episode, and start the next one in the same step.
                             (final.baseAddress! + i * size).update(from: slot.baseAddress!, count: size)
-                            finished.append(EpisodeRecord(
-                                environment: i, totalReward: lanes[i].episodeReward, length: lanes[i].environment.elapsedSteps,
-                                terminated: outcome.terminated, truncated: outcome.truncated, goalReached: lanes[i].environment.goalReached))
+                            finished.append(
+                                EpisodeRecord(
+                                    environment: i, totalReward: lanes[i].episodeReward, length: lanes[i].environment.elapsedSteps,
+                                    terminated: outcome.terminated, truncated: outcome.truncated, goalReached: lanes[i].environment.goalReached))
                             lanes[i].episodeReward = 0
                             lanes[i].environment.reset(using: &lanes[i].generator, observation: slot)
                         }
@@ -147,7 +149,8 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
     public func restore(_ snapshot: BatchSnapshot) throws(ChorusError) {
         let width = snapshot.values.count / max(count, 1)
         guard snapshot.values.count == count * width, width >= 2, snapshot.words.count == 4 * count,
-              width - 2 == lanes[0].environment.state.count else {
+            width - 2 == lanes[0].environment.state.count
+        else {
             throw ChorusError(file: "checkpoint", problem: "the saved environment state does not fit this task's batch of \(count)")
         }
         let size = observationSize
@@ -163,7 +166,8 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
                 throw ChorusError(file: "checkpoint", problem: "the saved state of environment \(i) is invalid: \(problem)")
             }
             guard let elapsed = Int(exactly: row[width - 2]), (0...maxEpisodeSteps).contains(elapsed) else {
-                throw ChorusError(file: "checkpoint", problem: "environment \(i) has \(row[width - 2]) elapsed steps, not a whole number in 0...\(maxEpisodeSteps)")
+                throw ChorusError(
+                    file: "checkpoint", problem: "environment \(i) has \(row[width - 2]) elapsed steps, not a whole number in 0...\(maxEpisodeSteps)")
             }
             guard row[width - 1].isFinite else {
                 throw ChorusError(file: "checkpoint", problem: "environment \(i) has a non-finite episode reward \(row[width - 1])")

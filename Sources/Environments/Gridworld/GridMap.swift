@@ -92,8 +92,9 @@ public struct GridMap: Equatable, Sendable {
         var start: Int?
         for (row, line) in lines.enumerated() {
             guard line.count == width else {
-                throw ChorusError(file: file, line: row + 1, column: min(line.count, width) + 1,
-                                  problem: "ragged row: \(line.count) cells where the first row has \(width)")
+                throw ChorusError(
+                    file: file, line: row + 1, column: min(line.count, width) + 1,
+                    problem: "ragged row: \(line.count) cells where the first row has \(width)")
             }
             for (column, character) in line.enumerated() {
                 let cell: Cell
@@ -111,8 +112,9 @@ public struct GridMap: Equatable, Sendable {
                     start = cells.count
                     cell = .floor
                 default:
-                    throw ChorusError(file: file, line: row + 1, column: column + 1,
-                                      problem: "unknown character '\(character)' (legend: # wall, . floor, A start, G goal, L lava, K key, D door)")
+                    throw ChorusError(
+                        file: file, line: row + 1, column: column + 1,
+                        problem: "unknown character '\(character)' (legend: # wall, . floor, A start, G goal, L lava, K key, D door)")
                 }
                 cells.append(cell)
             }

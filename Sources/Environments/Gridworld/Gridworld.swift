@@ -173,7 +173,8 @@ public struct Gridworld: Environment {
         if hasKey, let keyColor = Self.colors[.key] {
             shapes.append(.circle(center: .init(Double(ac) + 0.5, Double(ar) + 0.5), radius: 0.12, keyColor))
         }
-        return Scene(bounds: .init(x: 0, y: 0, width: Double(map.width), height: Double(map.height)),
-                     yDown: true, background: Color(20, 20, 20), shapes: shapes)
+        return Scene(
+            bounds: .init(x: 0, y: 0, width: Double(map.width), height: Double(map.height)),
+            yDown: true, background: Color(20, 20, 20), shapes: shapes)
     }
 }

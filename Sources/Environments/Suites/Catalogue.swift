@@ -79,7 +79,9 @@ public struct Catalogue: Sendable {
     /// The file of a map named in a suite: a catalogue name, or a path relative to the suite file.
     func mapURL(_ nameOrPath: String, relativeTo suite: URL, node: ConfigurationNode) throws(ChorusError) -> URL {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".txt") {
-            let url = nameOrPath.hasPrefix("/") ? URL(fileURLWithPath: nameOrPath)
+            let url =
+                nameOrPath.hasPrefix("/")
+                ? URL(fileURLWithPath: nameOrPath)
                 : suite.deletingLastPathComponent().appendingPathComponent(nameOrPath)
             guard FileManager.default.fileExists(atPath: url.path) else { throw node.error("no map file '\(nameOrPath)'") }
             return url

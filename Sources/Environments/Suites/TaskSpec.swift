@@ -17,8 +17,10 @@ public struct TaskSpec: Equatable, Sendable {
     /// The mean return (unscaled) at which the task counts as solved.
     public var solvedReturn: Double
 
-    public init(name: String, env: String, map: String? = nil, goal: GridPosition? = nil, start: GridPosition? = nil,
-                maxSteps: Int? = nil, rewardScale: Double = 1, solvedReturn: Double) {
+    public init(
+        name: String, env: String, map: String? = nil, goal: GridPosition? = nil, start: GridPosition? = nil,
+        maxSteps: Int? = nil, rewardScale: Double = 1, solvedReturn: Double
+    ) {
         self.name = name
         self.env = env
         self.map = map
@@ -32,7 +34,9 @@ public struct TaskSpec: Equatable, Sendable {
     /// Task names are 1–64 characters from `[A-Za-z0-9._-]`: they name files, checkpoint keys, CSV cells and `--task` entries.
     public static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count)
-            && name.utf8.allSatisfy { c in (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D }
+            && name.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
+            }
     }
 
     static let keys: Set<String> = ["name", "env", "map", "goal", "start", "max_steps", "reward_scale", "solved_return"]

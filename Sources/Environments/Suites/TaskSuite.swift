@@ -110,7 +110,8 @@ public struct TaskSuite: Sendable {
                 throw ChorusError(file: "--task", problem: "names task '\(name)' twice")
             }
             guard let task = tasks.first(where: { $0.name == name }) else {
-                throw ChorusError(file: "--task", problem: "suite '\(self.name)' has no task '\(name)' (tasks: \(tasks.map(\.name).joined(separator: ", ")))")
+                throw ChorusError(
+                    file: "--task", problem: "suite '\(self.name)' has no task '\(name)' (tasks: \(tasks.map(\.name).joined(separator: ", ")))")
             }
             selected.append(task)
         }

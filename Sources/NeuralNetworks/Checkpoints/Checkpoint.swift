@@ -69,7 +69,9 @@ public struct Checkpoint: Equatable, Sendable {
                 throw CheckpointError(problem: "the checkpoint has no parameter '\(p.name)' (it does not fit this network)")
             }
             guard t.rows == p.value.rows, t.columns == p.value.columns else {
-                throw CheckpointError(problem: "parameter '\(p.name)' is \(t.rows)×\(t.columns) in the checkpoint but \(p.value.rows)×\(p.value.columns) in the network")
+                throw CheckpointError(
+                    problem: "parameter '\(p.name)' is \(t.rows)×\(t.columns) in the checkpoint but \(p.value.rows)×\(p.value.columns) in the network"
+                )
             }
             if let bad = t.storage.first(where: { !$0.isFinite }) {
                 throw CheckpointError(problem: "parameter '\(p.name)' holds \(bad): the checkpoint is corrupt or the run diverged")
@@ -77,7 +79,9 @@ public struct Checkpoint: Equatable, Sendable {
             values.append(t)
         }
         let known = Set(parameters.map(\.name))
-        if let extra = contents.entries.keys.sorted().first(where: { !$0.hasPrefix(Self.optimizerPrefix) && !$0.hasPrefix(Self.statePrefix) && !known.contains($0) }) {
+        if let extra = contents.entries.keys.sorted().first(where: {
+            !$0.hasPrefix(Self.optimizerPrefix) && !$0.hasPrefix(Self.statePrefix) && !known.contains($0)
+        }) {
             throw CheckpointError(problem: "the checkpoint has parameter '\(extra)', which this network lacks")
         }
         for (p, v) in zip(parameters, values) { p.value = v }

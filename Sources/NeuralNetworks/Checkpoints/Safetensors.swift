@@ -74,7 +74,7 @@ public struct Safetensors: Equatable, Sendable {
     }
 
     static func bytes<T>(of values: [T]) -> [UInt8] {
-        values.withUnsafeBytes { Array($0) }          // every supported platform is little-endian
+        values.withUnsafeBytes { Array($0) }  // every supported platform is little-endian
     }
 
     static func values<T>(of bytes: [UInt8]) -> [T] {
@@ -164,19 +164,21 @@ public struct Safetensors: Equatable, Sendable {
                 continue
             }
             guard let info = value as? [String: Any],
-                  let dtypeName = info["dtype"] as? String,
-                  let shapeValues = info["shape"] as? [Any],
-                  let offsetValues = info["data_offsets"] as? [Any], offsetValues.count == 2
+                let dtypeName = info["dtype"] as? String,
+                let shapeValues = info["shape"] as? [Any],
+                let offsetValues = info["data_offsets"] as? [Any], offsetValues.count == 2
             else { throw fail("tensor '\(name)' lacks dtype, shape or data_offsets") }
             guard let dtype = DType(rawValue: dtypeName) else {
-                throw fail("tensor '\(name)' has unsupported dtype \(dtypeName) (Chorus reads \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw fail(
+                    "tensor '\(name)' has unsupported dtype \(dtypeName) (Chorus reads \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let shape = try shapeValues.map { v throws(CheckpointError) -> Int in
                 guard let n = Self.integer(v), n >= 0, n < 1 << 31 else { throw fail("tensor '\(name)' has an invalid shape") }
                 return n
             }
             guard let begin = Self.integer(offsetValues[0]), let end = Self.integer(offsetValues[1]),
-                  begin >= 0, begin <= end, end <= dataSize else {
+                begin >= 0, begin <= end, end <= dataSize
+            else {
                 throw fail("tensor '\(name)' has data offsets outside the \(dataSize) data bytes")
             }
             let (elements, overflow) = shape.reduce((1, false)) { acc, n in

@@ -35,11 +35,12 @@ public enum BLASKernels {
         openblas_set_num_threads(1)
         let user = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
         guard getenv("CHORUS_BLAS_REEXEC") == nil,
-              let core = preferredCoreType(detected: coreName, userChoice: user,
-                                           hasAVX512: chorus_cpu_has_avx512f() != 0, hasAVX2FMA: chorus_cpu_has_avx2_fma() != 0)
+            let core = preferredCoreType(
+                detected: coreName, userChoice: user,
+                hasAVX512: chorus_cpu_has_avx512f() != 0, hasAVX2FMA: chorus_cpu_has_avx2_fma() != 0)
         else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
-        setenv("CHORUS_BLAS_REEXEC", "1", 1)     // never loop, even if the library ignores the variable
+        setenv("CHORUS_BLAS_REEXEC", "1", 1)  // never loop, even if the library ignores the variable
         execv("/proc/self/exe", CommandLine.unsafeArgv)
     }
 }

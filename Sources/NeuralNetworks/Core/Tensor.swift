@@ -39,8 +39,11 @@ public struct Tensor: Equatable, Sendable {
         if self.rows == rows && self.columns == columns { return }
         let n = rows * columns
         if storage.count != n {
-            if storage.count > n { storage.removeLast(storage.count - n) }
-            else { storage.append(contentsOf: repeatElement(0, count: n - storage.count)) }
+            if storage.count > n {
+                storage.removeLast(storage.count - n)
+            } else {
+                storage.append(contentsOf: repeatElement(0, count: n - storage.count))
+            }
         }
         self.rows = rows
         self.columns = columns

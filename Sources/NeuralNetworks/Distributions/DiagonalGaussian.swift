@@ -63,8 +63,10 @@ public struct DiagonalGaussian: Sendable {
     }
 
     /// Adds `scale · ∂ log p(action)/∂μ` into `meanGradient` (row `row`) and `scale · ∂/∂log σ` into `logStdGradient`.
-    public func addLogProbabilityGradient(row: Int, action: UnsafePointer<Float>, scale: Float,
-                                          meanGradient: inout Tensor, logStdGradient: inout [Float]) {
+    public func addLogProbabilityGradient(
+        row: Int, action: UnsafePointer<Float>, scale: Float,
+        meanGradient: inout Tensor, logStdGradient: inout [Float]
+    ) {
         for d in 0..<dimensions {
             let sigma = expf(logStd[d])
             let z = (action[d] - mean[row, d]) / sigma
@@ -80,8 +82,10 @@ public struct DiagonalGaussian: Sendable {
 
     /// Adds `scale · ∂ KL(target ‖ self)` with the target fixed, with respect to this batch's mean and log σ:
     /// `∂/∂μ = (μ − μ_t)/σ²`, `∂/∂log σ = 1 − (σ_t² + (μ_t − μ)²)/σ²`.
-    public func addKullbackLeiblerGradient(from target: DiagonalGaussian, row: Int, scale: Float,
-                                           meanGradient: inout Tensor, logStdGradient: inout [Float]) {
+    public func addKullbackLeiblerGradient(
+        from target: DiagonalGaussian, row: Int, scale: Float,
+        meanGradient: inout Tensor, logStdGradient: inout [Float]
+    ) {
         for d in 0..<dimensions {
             let variance = expf(2 * logStd[d]), targetVariance = expf(2 * target.logStd[d])
             let dm = mean[row, d] - target.mean[row, d]

@@ -58,17 +58,17 @@ extension Activation {
 
     @inline(__always)
     static func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let a = x.replacing(with: -x, where: x .< 0)                       // |x|
+        let a = x.replacing(with: -x, where: x .< 0)  // |x|
         // Small: x·(1 + x²·(c3 + x²·(c5 + …))) with tanh's Taylor coefficients.
         let z = a * a
-        var p = SIMD8<Float>(repeating: 0.00059002744)        // x¹⁷
-        p = p * z + SIMD8(repeating: -0.0014558344)            // x¹⁵
-        p = p * z + SIMD8(repeating: 0.0035921280)             // x¹³
-        p = p * z + SIMD8(repeating: -0.0088632355)            // x¹¹
-        p = p * z + SIMD8(repeating: 0.021869489)              // x⁹
-        p = p * z + SIMD8(repeating: -0.053968254)             // x⁷ = −17/315
-        p = p * z + SIMD8(repeating: 0.13333334)               // x⁵ = 2/15
-        p = p * z + SIMD8(repeating: -0.33333334)              // x³ = −1/3
+        var p = SIMD8<Float>(repeating: 0.00059002744)  // x¹⁷
+        p = p * z + SIMD8(repeating: -0.0014558344)  // x¹⁵
+        p = p * z + SIMD8(repeating: 0.0035921280)  // x¹³
+        p = p * z + SIMD8(repeating: -0.0088632355)  // x¹¹
+        p = p * z + SIMD8(repeating: 0.021869489)  // x⁹
+        p = p * z + SIMD8(repeating: -0.053968254)  // x⁷ = −17/315
+        p = p * z + SIMD8(repeating: 0.13333334)  // x⁵ = 2/15
+        p = p * z + SIMD8(repeating: -0.33333334)  // x³ = −1/3
         let small = a + a * z * p
         // Large: 1 − 2/(e^{2a} + 1), e^v by range reduction.
         let v = (2 * a).replacing(with: 20, where: a .> 10)
@@ -86,7 +86,7 @@ extension Activation {
         e = e * r + SIMD8(repeating: 1)
         e = e * r + SIMD8(repeating: 1)
         let kBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
-        let scale = unsafeBitCast((kBits &+ 127) &<< 23, to: SIMD8<Float>.self)   // 2ᵏ
+        let scale = unsafeBitCast((kBits &+ 127) &<< 23, to: SIMD8<Float>.self)  // 2ᵏ
         let large = 1 - 2 / (e * scale + 1)
         let magnitude = large.replacing(with: small, where: a .< 0.55)
         return magnitude.replacing(with: -magnitude, where: x .< 0)

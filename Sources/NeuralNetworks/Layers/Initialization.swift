@@ -23,7 +23,7 @@ public enum Initialization: Equatable, Sendable {
     /// Gram–Schmidt on a Gaussian matrix, in Double.
     static func orthogonal(rows: Int, columns: Int, using rng: inout RandomGenerator) -> [Double] {
         let tall = rows >= columns
-        let (n, k) = tall ? (rows, columns) : (columns, rows)      // orthonormalise k vectors of length n
+        let (n, k) = tall ? (rows, columns) : (columns, rows)  // orthonormalise k vectors of length n
         var vectors = (0..<k).map { _ in (0..<n).map { _ in rng.normal() } }
         for i in 0..<k {
             for j in 0..<i {

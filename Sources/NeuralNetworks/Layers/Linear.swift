@@ -27,8 +27,9 @@ public final class Linear: ParameterContainer {
             }
             input.storage.withUnsafeBufferPointer { x in
                 weight.value.storage.withUnsafeBufferPointer { w in
-                    BLAS.gemm(transposeA: false, transposeB: false, m: m, n: n, k: inputSize,
-                              a: x.baseAddress!, lda: inputSize, b: w.baseAddress!, ldb: n, beta: 1, c: y.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        transposeA: false, transposeB: false, m: m, n: n, k: inputSize,
+                        a: x.baseAddress!, lda: inputSize, b: w.baseAddress!, ldb: n, beta: 1, c: y.baseAddress!, ldc: n)
                 }
             }
         }
@@ -42,8 +43,9 @@ public final class Linear: ParameterContainer {
         dy.storage.withUnsafeBufferPointer { g in
             input.storage.withUnsafeBufferPointer { x in
                 weight.gradient.storage.withUnsafeMutableBufferPointer { dw in
-                    BLAS.gemm(transposeA: true, transposeB: false, m: k, n: n, k: m,
-                              a: x.baseAddress!, lda: k, b: g.baseAddress!, ldb: n, beta: 1, c: dw.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        transposeA: true, transposeB: false, m: k, n: n, k: m,
+                        a: x.baseAddress!, lda: k, b: g.baseAddress!, ldb: n, beta: 1, c: dw.baseAddress!, ldc: n)
                 }
             }
             bias.gradient.storage.withUnsafeMutableBufferPointer { db in
@@ -56,8 +58,9 @@ public final class Linear: ParameterContainer {
                 dx.pointee.reshape(rows: m, columns: k)
                 dx.pointee.storage.withUnsafeMutableBufferPointer { out in
                     weight.value.storage.withUnsafeBufferPointer { w in
-                        BLAS.gemm(transposeA: false, transposeB: true, m: m, n: k, k: n,
-                                  a: g.baseAddress!, lda: n, b: w.baseAddress!, ldb: n, beta: 0, c: out.baseAddress!, ldc: k)
+                        BLAS.gemm(
+                            transposeA: false, transposeB: true, m: m, n: k, k: n,
+                            a: g.baseAddress!, lda: n, b: w.baseAddress!, ldb: n, beta: 0, c: out.baseAddress!, ldc: k)
                     }
                 }
             }

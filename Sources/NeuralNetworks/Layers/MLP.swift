@@ -12,9 +12,11 @@ public final class MLP: ParameterContainer {
 
     /// An MLP named `name` with `sizes = [inputs, hidden…, outputs]`; layer i is `name.i`.
     /// `hiddenInitialization` is used for every layer but the last, which uses `outputInitialization`.
-    public init(name: String, sizes: [Int], activation: Activation, activateOutput: Bool,
-                hiddenInitialization: Initialization = .orthogonal(gain: Float(2).squareRoot()),
-                outputInitialization: Initialization? = nil, using rng: inout RandomGenerator) {
+    public init(
+        name: String, sizes: [Int], activation: Activation, activateOutput: Bool,
+        hiddenInitialization: Initialization = .orthogonal(gain: Float(2).squareRoot()),
+        outputInitialization: Initialization? = nil, using rng: inout RandomGenerator
+    ) {
         precondition(sizes.count >= 2, "an MLP needs an input and an output size")
         var layers: [Linear] = []
         for i in 0..<(sizes.count - 1) {

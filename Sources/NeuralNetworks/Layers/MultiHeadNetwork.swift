@@ -91,8 +91,10 @@ public final class MultiHeadNetwork: ParameterContainer {
     /// each head (the buffer has the output's shape and arrives zeroed); parameter gradients accumulate.
     /// `featureGradient(route, &gradient)`, when given, adds a loss's direct gradient on the route's torso
     /// features (`features(route:)`, a buffer of their shape holding the heads' share so far).
-    public func backward(_ fill: (_ route: Int, _ head: Int, _ gradient: inout Tensor) -> Void,
-                         featureGradient: ((_ route: Int, _ gradient: inout Tensor) -> Void)? = nil) {
+    public func backward(
+        _ fill: (_ route: Int, _ head: Int, _ gradient: inout Tensor) -> Void,
+        featureGradient: ((_ route: Int, _ gradient: inout Tensor) -> Void)? = nil
+    ) {
         torsoOutputGradient.reshape(rows: rowOffsets[routes.count], columns: torso.outputSize)
         torsoOutputGradient.fill(0)
         for r in routes.indices {

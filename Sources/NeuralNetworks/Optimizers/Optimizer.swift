@@ -37,7 +37,8 @@ extension Optimizer {
                 let name = "\(prefix).\(bufferName).\(p.name)"
                 guard let t = tensors[name] else { throw CheckpointError(problem: "optimizer state '\(name)' is missing") }
                 guard t.rows == p.value.rows, t.columns == p.value.columns else {
-                    throw CheckpointError(problem: "optimizer state '\(name)' has shape \(t.rows)×\(t.columns), expected \(p.value.rows)×\(p.value.columns)")
+                    throw CheckpointError(
+                        problem: "optimizer state '\(name)' has shape \(t.rows)×\(t.columns), expected \(p.value.rows)×\(p.value.columns)")
                 }
                 if let bad = t.storage.first(where: { !$0.isFinite }) {
                     throw CheckpointError(problem: "optimizer state '\(name)' holds \(bad)")

@@ -21,24 +21,32 @@ public final class Canvas {
         if headless {
             setenv("SDL_VIDEODRIVER", "offscreen", 1)
         } else if ProcessInfo.processInfo.environment["DISPLAY"]?.isEmpty ?? true,
-                  ProcessInfo.processInfo.environment["WAYLAND_DISPLAY"]?.isEmpty ?? true,
-                  ProcessInfo.processInfo.environment["SDL_VIDEODRIVER"]?.isEmpty ?? true {
-            throw ChorusError(file: "chorus watch", problem: "no display found (DISPLAY is not set); use --headless --record episodes.gif to record without one")
+            ProcessInfo.processInfo.environment["WAYLAND_DISPLAY"]?.isEmpty ?? true,
+            ProcessInfo.processInfo.environment["SDL_VIDEODRIVER"]?.isEmpty ?? true
+        {
+            throw ChorusError(
+                file: "chorus watch", problem: "no display found (DISPLAY is not set); use --headless --record episodes.gif to record without one")
         }
         guard SDL_Init(SDL_INIT_VIDEO) == 0 else {
-            throw ChorusError(file: "chorus watch", problem: "cannot start SDL video: \(String(cString: SDL_GetError())); try --headless --record episodes.gif")
+            throw ChorusError(
+                file: "chorus watch", problem: "cannot start SDL video: \(String(cString: SDL_GetError())); try --headless --record episodes.gif")
         }
         if headless {
             guard let s = SDL_CreateRGBSurfaceWithFormat(0, Int32(width), Int32(height), 32, SDL_PIXELFORMAT_RGBA32.rawValue),
-                  let r = SDL_CreateSoftwareRenderer(s) else {
+                let r = SDL_CreateSoftwareRenderer(s)
+            else {
                 throw ChorusError(file: "chorus watch", problem: "cannot create an offscreen renderer: \(String(cString: SDL_GetError()))")
             }
             surface = s; renderer = r; window = nil
         } else {
-            guard let w = SDL_CreateWindow(title, CSDL2_WindowPosCentered(), CSDL2_WindowPosCentered(), Int32(width), Int32(height),
-                                           SDL_WINDOW_SHOWN.rawValue | SDL_WINDOW_RESIZABLE.rawValue),
-                  let r = SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE.rawValue) else {
-                throw ChorusError(file: "chorus watch", problem: "cannot open a window: \(String(cString: SDL_GetError())); try --headless --record episodes.gif")
+            guard
+                let w = SDL_CreateWindow(
+                    title, CSDL2_WindowPosCentered(), CSDL2_WindowPosCentered(), Int32(width), Int32(height),
+                    SDL_WINDOW_SHOWN.rawValue | SDL_WINDOW_RESIZABLE.rawValue),
+                let r = SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE.rawValue)
+            else {
+                throw ChorusError(
+                    file: "chorus watch", problem: "cannot open a window: \(String(cString: SDL_GetError())); try --headless --record episodes.gif")
             }
             window = w; renderer = r; surface = nil
         }
@@ -90,7 +98,9 @@ public final class Canvas {
     private func glyph(_ scalar: Unicode.Scalar, color: Color) -> Glyph? {
         let key = UInt64(scalar.value) << 32 | UInt64(color.r) << 24 | UInt64(color.g) << 16 | UInt64(color.b) << 8 | UInt64(color.a)
         if let cached = glyphs[key] { return cached }
-        guard let font, let surface = TTF_RenderGlyph32_Blended(font, scalar.value, SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)) else { return nil }
+        guard let font, let surface = TTF_RenderGlyph32_Blended(font, scalar.value, SDL_Color(r: color.r, g: color.g, b: color.b, a: color.a)) else {
+            return nil
+        }
         defer { SDL_FreeSurface(surface) }
         guard let texture = SDL_CreateTextureFromSurface(renderer, surface) else { return nil }
         let glyph = Glyph(texture: texture, width: surface.pointee.w, height: surface.pointee.h)

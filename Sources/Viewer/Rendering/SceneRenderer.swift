@@ -10,7 +10,9 @@ public enum SceneRenderer {
     static func layout(_ scene: Scene, viewport: SDL_Rect) -> (scale: Double, x: Double, y: Double) {
         let b = scene.bounds
         let scale = min(Double(viewport.w) / b.width, Double(viewport.h) / b.height)
-        return (scale, Double(viewport.x) + (Double(viewport.w) - b.width * scale) / 2, Double(viewport.y) + (Double(viewport.h) - b.height * scale) / 2)
+        return (
+            scale, Double(viewport.x) + (Double(viewport.w) - b.width * scale) / 2, Double(viewport.y) + (Double(viewport.h) - b.height * scale) / 2
+        )
     }
 
     /// Where a world point lands in the viewport.
@@ -24,7 +26,8 @@ public enum SceneRenderer {
         let b = scene.bounds, (scale, ox, oy) = layout(scene, viewport: viewport)
         func map(_ p: Scene.Point) -> SDL_FPoint { project(p, scene: scene, viewport: viewport) }
         setColor(renderer, scene.background)
-        var background = SDL_Rect(x: Int32(ox.rounded()), y: Int32(oy.rounded()), w: Int32((b.width * scale).rounded()), h: Int32((b.height * scale).rounded()))
+        var background = SDL_Rect(
+            x: Int32(ox.rounded()), y: Int32(oy.rounded()), w: Int32((b.width * scale).rounded()), h: Int32((b.height * scale).rounded()))
         SDL_RenderFillRect(renderer, &background)
         for shape in scene.shapes {
             switch shape {
@@ -63,7 +66,7 @@ public enum SceneRenderer {
     static func fill(_ renderer: OpaquePointer, _ points: [SDL_FPoint], _ c: Color) {
         guard points.count >= 3 else { return }
         let color = SDL_Color(r: c.r, g: c.g, b: c.b, a: c.a)
-        setColor(renderer, c)       // the blend mode applies to untextured geometry too
+        setColor(renderer, c)  // the blend mode applies to untextured geometry too
         let vertices = points.map { SDL_Vertex(position: $0, color: color, tex_coord: SDL_FPoint(x: 0, y: 0)) }
         var indices: [Int32] = []
         for k in 1..<(points.count - 1) { indices += [0, Int32(k), Int32(k + 1)] }
@@ -93,8 +96,12 @@ public enum SceneRenderer {
         let dx = Double(b.x - a.x), dy = Double(b.y - a.y)
         let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
         let nx = Float(-dy / length * width / 2), ny = Float(dx / length * width / 2)
-        fill(renderer, [SDL_FPoint(x: a.x + nx, y: a.y + ny), SDL_FPoint(x: b.x + nx, y: b.y + ny),
-                        SDL_FPoint(x: b.x - nx, y: b.y - ny), SDL_FPoint(x: a.x - nx, y: a.y - ny)], c)
+        fill(
+            renderer,
+            [
+                SDL_FPoint(x: a.x + nx, y: a.y + ny), SDL_FPoint(x: b.x + nx, y: b.y + ny),
+                SDL_FPoint(x: b.x - nx, y: b.y - ny), SDL_FPoint(x: a.x - nx, y: a.y - ny),
+            ], c)
     }
 }
 #endif

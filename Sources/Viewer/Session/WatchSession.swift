@@ -117,8 +117,10 @@ public final class WatchSession {
     func drawHeadsUpDisplay() {
         guard canvas.hasFont else { return }
         let t = target
-        var lines = ["\(t.task.name)   episode \(t.episode)/\(t.options.episodes)   step \(t.step)",
-                     String(format: "return %.2f", t.episodeReturn)]
+        var lines = [
+            "\(t.task.name)   episode \(t.episode)/\(t.options.episodes)   step \(t.step)",
+            String(format: "return %.2f", t.episodeReturn),
+        ]
         if let d = t.lastDecision {
             lines.append("action " + d.action.map { String(format: "%g", $0) }.joined(separator: ", "))
             if let v = d.value { lines.append(String(format: "value %.2f", v)) }
@@ -131,8 +133,9 @@ public final class WatchSession {
         var y = 8
         for line in lines { y += canvas.text(line, x: 10, y: y) + 2 }
         for (k, p) in bars.enumerated() {
-            canvas.fill(x: 10, y: y + 2, width: max(1, Int(Float(200) * p)), height: 6,
-                        color: k == Int(t.lastDecision?.action.first ?? -1) ? Color(240, 200, 40) : Color(120, 170, 240))
+            canvas.fill(
+                x: 10, y: y + 2, width: max(1, Int(Float(200) * p)), height: 6,
+                color: k == Int(t.lastDecision?.action.first ?? -1) ? Color(240, 200, 40) : Color(120, 170, 240))
             y += 10
         }
     }
@@ -141,8 +144,11 @@ public final class WatchSession {
         let url = folder.appendingPathComponent(String(format: "frame-%05d.png", recordedFrames + 1))
         var copy = pixels
         let ok = copy.withUnsafeMutableBytes { bytes -> Bool in
-            guard let surface = SDL_CreateRGBSurfaceWithFormatFrom(bytes.baseAddress, Int32(width), Int32(height), 32, Int32(width * 4),
-                                                                   SDL_PIXELFORMAT_RGBA32.rawValue) else { return false }
+            guard
+                let surface = SDL_CreateRGBSurfaceWithFormatFrom(
+                    bytes.baseAddress, Int32(width), Int32(height), 32, Int32(width * 4),
+                    SDL_PIXELFORMAT_RGBA32.rawValue)
+            else { return false }
             defer { SDL_FreeSurface(surface) }
             let temporary = url.path + ".partial"
             guard IMG_SavePNG(surface, temporary) == 0, Self.isCompletePNG(temporary) else {

@@ -43,8 +43,9 @@ public final class WatchTarget {
         guard let loaded, options.choice != .random else {
             return Decision.random(actionSpace: task.actionSpace, using: &rng)
         }
-        return loaded.policy.decide(task: policyTask[taskIndex], observation: batch.observations, actionSpace: task.actionSpace,
-                                    choice: options.choice, deterministic: options.deterministic, popArt: loaded.popArt, using: &rng)
+        return loaded.policy.decide(
+            task: policyTask[taskIndex], observation: batch.observations, actionSpace: task.actionSpace,
+            choice: options.choice, deterministic: options.deterministic, popArt: loaded.popArt, using: &rng)
     }
 
     /// Steps with `decision`; returns true when the step ended an episode (the environment resets itself).
@@ -92,7 +93,12 @@ public final class WatchTarget {
         switch task.actionSpace {
         case .discrete(let n):
             if task.spec.env == "Gridworld" {
-                switch arrow { case .up: return [0]; case .down: return [1]; case .left: return [2]; case .right: return [3] }
+                switch arrow {
+                case .up: return [0];
+                case .down: return [1];
+                case .left: return [2];
+                case .right: return [3]
+                }
             }
             switch arrow {
             case .left: return [0]

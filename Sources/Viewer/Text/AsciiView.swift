@@ -10,16 +10,17 @@ public enum AsciiView {
         guard scene.yDown, scene.bounds.width >= 1, scene.bounds.height >= 1 else { return nil }
         let width = Int(scene.bounds.width), height = Int(scene.bounds.height)
         var cells = Array(repeating: Array(repeating: Character("."), count: width), count: height)
-        let symbols: [Color: Character] = Dictionary(uniqueKeysWithValues: Gridworld.colors.compactMap { channel, color in
-            switch channel {
-            case .wall: return (color, "#")
-            case .goal: return (color, "G")
-            case .lava: return (color, "L")
-            case .door: return (color, "D")
-            case .key: return (color, "K")
-            case .agent: return (color, "@")
-            }
-        })
+        let symbols: [Color: Character] = Dictionary(
+            uniqueKeysWithValues: Gridworld.colors.compactMap { channel, color in
+                switch channel {
+                case .wall: return (color, "#")
+                case .goal: return (color, "G")
+                case .lava: return (color, "L")
+                case .door: return (color, "D")
+                case .key: return (color, "K")
+                case .agent: return (color, "@")
+                }
+            })
         func put(_ x: Double, _ y: Double, _ symbol: Character) {
             let c = Int(x), r = Int(y)
             guard r >= 0, r < height, c >= 0, c < width else { return }

@@ -6,18 +6,20 @@ import Randomness
 enum EnvironmentBenchmark {
     static func run(_ timer: Stopwatch) -> BenchmarkSection {
         let emptyRoom = try! GridMap.parse("########\n#A.....#\n#......#\n#......#\n#......#\n#......#\n#.....G#\n########", name: "empty-8x8")
-        let prototypes: [(String, EnvironmentPrototype)] = EnvironmentPrototype.registry.compactMap { entry in
-            EnvironmentPrototype.classicControl(entry.id).map { (entry.id, $0) }
-        } + [("Gridworld 8x8", .gridworld(Gridworld(map: emptyRoom)))]
+        let prototypes: [(String, EnvironmentPrototype)] =
+            EnvironmentPrototype.registry.compactMap { entry in
+                EnvironmentPrototype.classicControl(entry.id).map { (entry.id, $0) }
+            } + [("Gridworld 8x8", .gridworld(Gridworld(map: emptyRoom)))]
         var rows: [(String, [Double])] = []
         for (name, prototype) in prototypes {
             var rng = RandomGenerator(seed: 2)
             var rates = [timer.rate(unitsPerCall: 4096) { _ = prototype.stepRandomly(steps: 4096, using: &rng) }]
             let batch = prototype.makeBatch(count: 16, seed: 1)
-            rates.append(timer.rate(unitsPerCall: 4096) {
-                batch.stepRandomly(steps: 256, using: &rng)
-                _ = batch.takeFinishedEpisodes()
-            })
+            rates.append(
+                timer.rate(unitsPerCall: 4096) {
+                    batch.stepRandomly(steps: 256, using: &rng)
+                    _ = batch.takeFinishedEpisodes()
+                })
             rows.append((name, rates))
         }
         return BenchmarkSection(

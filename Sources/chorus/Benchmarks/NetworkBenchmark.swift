@@ -14,8 +14,9 @@ enum NetworkBenchmark {
             "policy": MLP(name: "heads.policy", sizes: [width, policyOutputs], activation: .identity, activateOutput: false, using: &rng),
             "value": MLP(name: "heads.value", sizes: [width, 1], activation: .identity, activateOutput: false, using: &rng),
         ]
-        let network = MultiHeadNetwork(encoders: ["obs": encoder], torso: torso, heads: heads,
-                                       routes: [.init(encoder: "obs", heads: ["policy", "value"])])
+        let network = MultiHeadNetwork(
+            encoders: ["obs": encoder], torso: torso, heads: heads,
+            routes: [.init(encoder: "obs", heads: ["policy", "value"])])
         let input = Tensor(rows: batch, columns: width, values: (0..<(batch * width)).map { _ in Float(rng.uniform(-1, 1)) })
         let inputs = [input]
         // Products per sample: 64×64 twice, 64×8 and 64×1; backward does two products per layer

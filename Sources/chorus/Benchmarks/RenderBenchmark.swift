@@ -12,10 +12,12 @@ enum RenderBenchmark {
 
     static func run(_ timer: Stopwatch) throws -> BenchmarkSection {
         let catalogue = try Catalogue.locate()
-        let tasks = [("Gridworld 8x8", try catalogue.loadSuite("gridworld-mix").selecting(["empty-room"]).tasks[0]),
-                     ("Gridworld four-rooms", try catalogue.loadSuite("gridworld-mix").selecting(["four-rooms"]).tasks[0]),
-                     ("CartPole-v1", try catalogue.loadSuite("cartpole").tasks[0]),
-                     ("Acrobot-v1", try catalogue.loadSuite("acrobot").tasks[0])]
+        let tasks = [
+            ("Gridworld 8x8", try catalogue.loadSuite("gridworld-mix").selecting(["empty-room"]).tasks[0]),
+            ("Gridworld four-rooms", try catalogue.loadSuite("gridworld-mix").selecting(["four-rooms"]).tasks[0]),
+            ("CartPole-v1", try catalogue.loadSuite("cartpole").tasks[0]),
+            ("Acrobot-v1", try catalogue.loadSuite("acrobot").tasks[0]),
+        ]
         var rows: [(String, [Double])] = []
         for (name, task) in tasks {
             var options = WatchOptions()

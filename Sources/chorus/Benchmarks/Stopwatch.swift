@@ -9,7 +9,7 @@ struct Stopwatch {
     /// The median of `units per call ÷ seconds per call` over the repeats.
     func rate(unitsPerCall: Double, _ call: () -> Void) -> Double {
         var calls = 1
-        while true {                      // calibrate: grow until one batch takes 1/10 of the target
+        while true {  // calibrate: grow until one batch takes 1/10 of the target
             let t = time(calls, call)
             if t > seconds / 10 || calls > 1 << 30 { calls = max(1, Int(Double(calls) * seconds / max(t, 1e-9))); break }
             calls *= 4

@@ -37,8 +37,14 @@ enum TrainingBenchmark {
             steps.append(solvedAt)
         }
         let solvedTimes = times.filter { !$0.isNaN }.sorted(), solvedSteps = steps.filter { !$0.isNaN }.sorted()
-        rows.append(("ppo CartPole → 475 (median s, steps)", [solvedTimes.isEmpty ? .nan : solvedTimes[solvedTimes.count / 2],
-                                                               solvedSteps.isEmpty ? .nan : solvedSteps[solvedSteps.count / 2]]))
+        rows.append(
+            (
+                "ppo CartPole → 475 (median s, steps)",
+                [
+                    solvedTimes.isEmpty ? .nan : solvedTimes[solvedTimes.count / 2],
+                    solvedSteps.isEmpty ? .nan : solvedSteps[solvedSteps.count / 2],
+                ]
+            ))
         notes.append("CartPole: \(solvedTimes.count)/5 seeds reached 475; times " + times.map { String(format: "%.2fs", $0) }.joined(separator: " "))
 
         // Throughput on the classic-control suite.
@@ -47,7 +53,7 @@ enum TrainingBenchmark {
             var c = try AgentConfiguration.load(agent, catalogue: catalogue)
             c.environmentsPerTask = 16
             let trainer = Trainer(tasks: suite.tasks, configuration: c, seed: 1, threads: threads)
-            try? trainer.iterate()          // warm up
+            try? trainer.iterate()  // warm up
             let start = Date(), first = trainer.environmentSteps
             while Date().timeIntervalSince(start) < seconds { try? trainer.iterate() }
             let rate = Double(trainer.environmentSteps - first) / Date().timeIntervalSince(start)

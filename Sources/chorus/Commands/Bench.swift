@@ -45,7 +45,9 @@ struct Bench: ParsableCommand {
             #if SDL
             sections.append(try RenderBenchmark.run(timer))
             #else
-            if target == .render { throw ChorusError(file: "chorus bench", problem: "render needs SDL, and this chorus was built without it (--disable-default-traits)") }
+            if target == .render {
+                throw ChorusError(file: "chorus bench", problem: "render needs SDL, and this chorus was built without it (--disable-default-traits)")
+            }
             #endif
         }
         if json {

@@ -7,7 +7,8 @@ import Foundation
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train an agent on a task suite.",
-        discussion: "The run directory gets config.yaml, metrics.csv, checkpoints/{latest,best}.safetensors and the final evaluation. Ctrl-C saves and stops; --resume continues exactly."
+        discussion:
+            "The run directory gets config.yaml, metrics.csv, checkpoints/{latest,best}.safetensors and the final evaluation. Ctrl-C saves and stops; --resume continues exactly."
     )
 
     @Option(help: "Suite: a catalogue name (chorus list suites) or a YAML path.")
@@ -20,7 +21,9 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if resume == nil && suite == nil { throw ValidationError("--suite is required (or --resume DIR)") }
-        if resume != nil && (suite != nil || options.task != nil || options.out != nil) { throw ValidationError("--resume takes the suite, tasks and directory from the run; drop --suite/--task/--out") }
+        if resume != nil && (suite != nil || options.task != nil || options.out != nil) {
+            throw ValidationError("--resume takes the suite, tasks and directory from the run; drop --suite/--task/--out")
+        }
     }
 
     func run() throws {
@@ -34,9 +37,12 @@ struct Train: ParsableCommand {
             let loaded = try options.selectTasks(of: catalogue.loadSuite(suite!))
             var configuration = try AgentConfiguration.load(agent, catalogue: catalogue)
             if let steps = options.steps { configuration.totalSteps = steps }
-            run = try TrainingRun(out: options.outPath(suite: loaded, agent: configuration.name), replacing: options.overwrite,
-                                  suite: loaded, suiteReference: suite!, configuration: configuration, seed: options.seed, threads: options.threads)
-            print("training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps → \(run.directory.path)")
+            run = try TrainingRun(
+                out: options.outPath(suite: loaded, agent: configuration.name), replacing: options.overwrite,
+                suite: loaded, suiteReference: suite!, configuration: configuration, seed: options.seed, threads: options.threads)
+            print(
+                "training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps → \(run.directory.path)"
+            )
         }
         Interruption.install()
         var printer = ProgressPrinter()

@@ -39,7 +39,9 @@ struct Watch: ParsableCommand {
     func validate() throws {
         if !(1...RunOptions.maximumEpisodes).contains(episodes) { throw ValidationError("--episodes must be in 1...\(RunOptions.maximumEpisodes)") }
         if !(fps >= 0.1 && fps <= 1000) { throw ValidationError("--fps must be in 0.1...1000") }
-        if source == nil && !(policy == .random && suite != nil) { throw ValidationError("name a run or checkpoint (or use --policy random with --suite)") }
+        if source == nil && !(policy == .random && suite != nil) {
+            throw ValidationError("name a run or checkpoint (or use --policy random with --suite)")
+        }
         if headless && manual { throw ValidationError("--manual needs a window; drop --headless") }
     }
 
@@ -66,7 +68,11 @@ struct Watch: ParsableCommand {
         try session.run()
         if let record { print("recorded \(session.recordedFrames) frames to \(record)") }
         #else
-        throw ChorusError(file: "chorus watch", problem: "this chorus was built without the SDL trait; rebuild with `swift build -c release` after scripts/install-deps.sh (SDL is on by default), or use --ascii")
+        throw ChorusError(
+            file: "chorus watch",
+            problem:
+                "this chorus was built without the SDL trait; rebuild with `swift build -c release` after scripts/install-deps.sh (SDL is on by default), or use --ascii"
+        )
         #endif
     }
 

@@ -17,7 +17,10 @@ struct RunOptions: ParsableArguments {
     var threads: Int = 1
     @Option(help: "Evaluation episodes per task at the end (default from the preset).")
     var evalEpisodes: Int?
-    @Flag(help: "Replace an earlier Chorus run in the --out directory (only files Chorus wrote are deleted, and only once the new run has its first checkpoint).")
+    @Flag(
+        help:
+            "Replace an earlier Chorus run in the --out directory (only files Chorus wrote are deleted, and only once the new run has its first checkpoint)."
+    )
     var overwrite = false
 
     /// The most total steps a run may ask for (as the presets' `total_steps`).
