@@ -281,7 +281,7 @@ import Testing
         for n in counts { #expect(abs(Double(n) - 334) < 5 * sigma, "task counts \(counts)") }
     }
 
-    @Test func studentReachesNinetyPercentOfAFixedTeacher() throws {
+    @Test(.tags(.learning), .learningEnabled) func studentReachesNinetyPercentOfAFixedTeacher() throws {
         // The shipped pretrained classic-control agent teaches CartPole and Acrobot to a student of the
         // `distill` preset in 80k environment steps (40k per task).
         let teacher = Fixtures.repositoryRoot.appendingPathComponent("agents/pretrained/classic-control")

@@ -243,7 +243,7 @@ import Testing
         if name.contains("klent") { #expect(d.alpha == 0.5 && c.entropyCoefficient == 0) }
     }
 
-    @Test func klEntTwoColumnLearnsTwoGoals() throws {
+    @Test(.tags(.learning), .learningEnabled) func klEntTwoColumnLearnsTwoGoals() throws {
         // The distral-klent-2col preset with a small budget: both goals reached ≥ 90% of the time.
         var c = AgentConfiguration.preset("distral-klent-2col")
         c.environmentsPerTask = 8

@@ -130,7 +130,7 @@ import Testing
         #expect(parameters(a) == parameters(b) && a.popArt == b.popArt && a.environmentSteps == b.environmentSteps)
     }
 
-    @Test func ppoLearnsCartPole() throws {
+    @Test(.tags(.learning), .learningEnabled) func ppoLearnsCartPole() throws {
         // The `ppo` preset with a third of its budget: a real bar, well above random (≈ 22).
         let suite = try Catalogue.repository.loadSuite("cartpole")
         var c = AgentConfiguration.preset("ppo")
@@ -142,7 +142,7 @@ import Testing
         #expect(report.tasks[0].meanReturn >= 300, "mean return \(report.tasks[0].meanReturn)")
     }
 
-    @Test func popArtPpoLearnsTwoGoalsOfAMaze() throws {
+    @Test(.tags(.learning), .learningEnabled) func popArtPpoLearnsTwoGoalsOfAMaze() throws {
         let suite = TaskSuite.fromText(
             """
             tasks:
