@@ -78,6 +78,26 @@ import Testing
         #expect(contents(folder.appendingPathComponent("checkpoints/README")) == "mine too")
     }
 
+    @Test func aNewRunThatFailsBeforeItsFirstCheckpointLeavesNoFolder() throws {
+        let parent = Fixtures.temporaryDirectory("parent")
+        let folder = parent.appendingPathComponent("new-run")
+        do {
+            let run = try RunDirectory.create(folder.path, replacing: false)
+            try makeRun(folder)  // config.yaml, metrics.csv and a checkpoint written, then the start fails
+            run.abandonNewRun()
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+        // In a folder the user made (empty), only Chorus's files go; the folder stays.
+        let existing = parent.appendingPathComponent("existing")
+        try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: true)
+        do {
+            let run = try RunDirectory.create(existing.path, replacing: false)
+            try makeRun(existing)
+            run.abandonNewRun()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: existing.path).filter { $0 != ".chorus.lock" }.isEmpty)
+    }
+
     @Test func aKilledReplacementIsRolledBackOrFinishedByTheNextCommand() throws {
         // Killed before the new run's first checkpoint: the earlier run comes back.
         let early = Fixtures.temporaryDirectory("run")

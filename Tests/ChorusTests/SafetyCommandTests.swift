@@ -191,6 +191,17 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: stale.path), "a killed process's temporary file is removed")
     }
 
+    @Test func aRefusedOrInvalidRunWritesNothing() throws {
+        let folder = dir.appendingPathComponent("mine")
+        Fixtures.write("data", to: "data.csv", in: folder)
+        let refused = try train(folder.path, ["--overwrite"])
+        #expect(isCleanError(refused))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["data.csv"], "not even a lock file")
+        let fresh = dir.appendingPathComponent("fresh")
+        let invalid = try train(fresh.appendingPathComponent("sub").path, ["--task", "Nope"])
+        #expect(isCleanError(invalid) && !FileManager.default.fileExists(atPath: fresh.path), "a failed validation creates nothing")
+    }
+
     @Test func outputsNeverOverwriteTheirInputs() throws {
         let run = dir.appendingPathComponent("inputs")
         #expect(try train(run.path).status == 0)

@@ -19,6 +19,8 @@ import Darwin
 public final class RunDirectory {
     public let url: URL
     private var lockDescriptor: Int32 = -1
+    /// True when this process created the folder (so abandoning the new run removes it again).
+    private var createdFolder = false
 
     /// The first line of every `config.yaml` Chorus writes.
     public static let header = "# Chorus run: the resolved configuration."
@@ -119,29 +121,33 @@ public final class RunDirectory {
         let fm = FileManager.default
         func isEmpty() -> Bool { ((try? fm.contentsOfDirectory(atPath: url.path)) ?? []).allSatisfy { $0 == lockName } }
         if fm.fileExists(atPath: url.path) && !isEmpty() {
-            let directory = RunDirectory(url: url)
-            try directory.lock()
-            try directory.recoverReplacement()
-            if isEmpty() { return directory }
-            if holdsRun(url) {
-                guard replacing else {
-                    throw ChorusError(
-                        file: path,
-                        problem: "already holds a run; continue it with --resume \(path), replace it with --overwrite, or choose another --out")
-                }
-                try directory.moveAside()
-                return directory
-            }
-            throw ChorusError(
+            let notARun = ChorusError(
                 file: path,
                 problem:
                     "is a folder that is not a Chorus run (no config.yaml written by Chorus); choose a new or empty folder — --overwrite only replaces Chorus runs"
             )
+            // A folder that is not a run is refused before anything (even the lock file) is written into it.
+            let replaced = url.appendingPathComponent(replacedName).path
+            guard holdsRun(url) || fm.fileExists(atPath: replaced) else { throw notARun }
+            let directory = RunDirectory(url: url)
+            try directory.lock()
+            try directory.recoverReplacement()
+            if isEmpty() { return directory }
+            guard holdsRun(url) else { throw notARun }
+            guard replacing else {
+                throw ChorusError(
+                    file: path,
+                    problem: "already holds a run; continue it with --resume \(path), replace it with --overwrite, or choose another --out")
+            }
+            try directory.moveAside()
+            return directory
         }
+        let existed = fm.fileExists(atPath: url.path)
         do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             throw ChorusError(file: path, problem: "cannot create the run directory: \(error.localizedDescription)")
         }
         let directory = RunDirectory(url: url)
+        directory.createdFolder = !existed
         try directory.lock()
         return directory
     }
@@ -218,10 +224,23 @@ public final class RunDirectory {
         try? FileManager.default.removeItem(at: replacedFolder)
     }
 
-    /// The new run failed before its first checkpoint: deletes its files and puts the earlier run back.
-    public func rollBackReplacement() {
+    /// The new run failed before its first checkpoint: deletes what it wrote, and puts back the earlier run
+    /// it was replacing or removes the folder this process created, so nothing half-written stays.
+    public func abandonNewRun() {
+        if FileManager.default.fileExists(atPath: replacedFolder.path) {
+            rollBackReplacement()
+        } else {
+            removeChorusFiles()
+            if createdFolder {
+                try? FileManager.default.removeItem(at: url.appendingPathComponent(Self.lockName))
+                removeIfEmpty(url)
+            }
+        }
+    }
+
+    /// Deletes the files Chorus wrote at the top of the run and inside its own folders (never the lock).
+    private func removeChorusFiles() {
         let fm = FileManager.default
-        guard fm.fileExists(atPath: replacedFolder.path) else { return }
         for name in chorusEntries(in: url) {
             if let ending = Self.folders[name] {
                 let folder = url.appendingPathComponent(name)
@@ -233,6 +252,13 @@ public final class RunDirectory {
                 try? fm.removeItem(at: url.appendingPathComponent(name))
             }
         }
+    }
+
+    /// Deletes the new run's files and moves the earlier run back from `.chorus-replaced/`.
+    public func rollBackReplacement() {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: replacedFolder.path) else { return }
+        removeChorusFiles()
         for name in (try? fm.contentsOfDirectory(atPath: replacedFolder.path)) ?? [] {
             let source = replacedFolder.appendingPathComponent(name), target = url.appendingPathComponent(name)
             if Self.folders[name] != nil {

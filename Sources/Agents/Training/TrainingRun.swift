@@ -64,7 +64,7 @@ public final class TrainingRun {
             try SuiteDefinition(suite).write(to: directory)
             try saveLatest()
         } catch {
-            run.rollBackReplacement()
+            run.abandonNewRun()
             throw error
         }
         run.commitReplacement()
