@@ -45,7 +45,7 @@ import Testing
         ("steps near 2^63", "state.progress", { $0.contents.set("state.progress", words: [1 << 63, 1]) }),
         ("updates near 2^64", "state.progress", { $0.contents.set("state.progress", words: [64, UInt64.max]) }),
         ("NaN in statistics", "statistics", setting("state.statistics", 0, .nan)),
-        ("infinite episode count", "statistics", setting("state.statistics", 10, .infinity)),
+        ("infinite episode count", "statistics", setting("state.statistics", TaskStatistics.encodedCount, .infinity)),
         ("NaN PopArt mean", "PopArt", setting("state.popart.mean", 1, .nan)),
         ("infinite PopArt moment", "PopArt", setting("state.popart.second_moment", 0, -.infinity)),
         ("negative PopArt moment", "negative", setting("state.popart.second_moment", 2, -4)),
@@ -91,6 +91,17 @@ import Testing
         #expect(
             trainer.environmentSteps == 0 && trainer.policy.parameters.map(\.value.storage) == before,
             "\(corruption.name): nothing is half-restored")
+    }
+
+    @Test func checkpointsFromBeforeThePPODiagnosticsStillRestore() throws {
+        var checkpoint = try Self.saved()
+        let stats = checkpoint.contents.doubles(CheckpointLayout.statistics)!
+        let width = TaskStatistics.encodedCount
+        let earlier = (0..<3).flatMap { Array(stats[($0 * width)..<($0 * width + 10)]) }
+        checkpoint.contents.set(CheckpointLayout.statistics, doubles: earlier)
+        let trainer = Self.freshTrainer()
+        try trainer.restore(from: checkpoint)
+        #expect(trainer.statistics.map(\.episodes) == (0..<3).map { Int(stats[$0 * width]) })
     }
 
     @Test func anIntactCheckpointStillRestores() throws {

@@ -130,6 +130,32 @@ import Testing
         #expect(parameters(a) == parameters(b) && a.popArt == b.popArt && a.environmentSteps == b.environmentSteps)
     }
 
+    @Test func explainedVarianceIsOneForPerfectValuesAndZeroForTheMean() {
+        #expect(Trainer.explainedVariance(returns: [1, 2, 3, 6], values: [1, 2, 3, 6]) == 1)
+        #expect(Trainer.explainedVariance(returns: [1, 2, 3, 6], values: [3, 3, 3, 3]) == 0)
+        #expect(abs(Trainer.explainedVariance(returns: [1, 3], values: [2, 2]) - 0) < 1e-12)
+        #expect(Trainer.explainedVariance(returns: [2, 2, 2], values: [0, 1, 2]).isNaN, "returns that do not vary explain nothing")
+    }
+
+    @Test func ppoDiagnosticsAreZeroOnPolicyAndGrowWithEpochs() throws {
+        var c = AgentConfiguration.tiny
+        c.algorithm = .ppo
+        c.epochs = 4
+        c.minibatches = 2
+        c.learningRate = 3e-3
+        let trainer = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 4)
+        for _ in 0..<3 { try trainer.iterate() }
+        for s in trainer.statistics {
+            #expect(s.meanApproximateKullbackLeibler > 0 && s.meanApproximateKullbackLeibler < 1, "later epochs move away from the acting policy")
+            #expect((0...1).contains(s.meanClipFraction))
+            #expect(s.meanExplainedVariance.isFinite && s.meanExplainedVariance <= 1)
+        }
+        c.algorithm = .a2c
+        let a2c = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 4)
+        try a2c.iterate()
+        #expect(a2c.statistics.allSatisfy { $0.meanApproximateKullbackLeibler == 0 && $0.meanClipFraction == 0 }, "one on-policy update: ρ = 1")
+    }
+
     @Test(.tags(.learning), .learningEnabled) func ppoLearnsCartPole() throws {
         // The `ppo` preset with a third of its budget: a real bar, well above random (≈ 22).
         let suite = try Catalogue.repository.loadSuite("cartpole")

@@ -113,9 +113,9 @@ import Testing
         for row in rows {
             let f = row.split(separator: ",", omittingEmptySubsequences: false)
             let step = Int64(f[0])!, task = String(f[1])
-            #expect(
-                logged["losses/value_loss/\(task)"]?[step] != nil && logged["charts/SPS"]?[step] != nil
-                    && logged["popart/sigma/\(task)"]?[step] != nil)
+            for name in ["losses/value_loss/\(task)", "losses/approx_kl/\(task)", "losses/clipfrac/\(task)", "charts/SPS", "popart/sigma/\(task)"] {
+                #expect(logged[name]?[step] != nil, "\(name) at \(step)")
+            }
             guard let csvReturn = Double(f[3]) else {
                 #expect(logged["charts/episodic_return/\(task)"]?[step] == nil, "no episode, no point")
                 continue

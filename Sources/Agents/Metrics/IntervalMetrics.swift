@@ -8,6 +8,8 @@
 /// | `charts/success_rate` | the fraction that reached the goal or the task's solved return |
 /// | `charts/SPS` | environment steps per second over the interval (all tasks; no suffix) |
 /// | `losses/policy_loss`, `losses/value_loss`, `losses/entropy` | means over the interval's updates |
+/// | `losses/approx_kl`, `losses/clipfrac` | the policy's drift from the acting policy, `E[(ρ − 1) − log ρ]`, and the fraction of samples with `|ρ − 1| > ε` |
+/// | `losses/explained_variance` | `1 − Var(G − V)/Var(G)` of each rollout's returns and acting-time values |
 /// | `distral/kl`, `distral/entropy` | Distral: KL(π_i ‖ π₀) and π₀'s entropy |
 /// | `popart/mu`, `popart/sigma` | PopArt's statistics of the task's value targets |
 ///

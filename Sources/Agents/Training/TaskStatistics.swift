@@ -13,6 +13,13 @@ public struct TaskStatistics: Equatable, Sendable {
     /// Distral: `KL(π_i ‖ π₀)` and π₀'s entropy, summed over updates like the losses.
     public var distilledKullbackLeibler = 0.0
     public var distilledEntropy = 0.0
+    /// The policy's drift from the acting policy, `E[(ρ − 1) − log ρ]`, and the fraction of samples with
+    /// `|ρ − 1| > ε` (PPO), summed over updates like the losses.
+    public var approximateKullbackLeibler = 0.0
+    public var clipFraction = 0.0
+    /// `1 − Var(G − V)/Var(G)` of each rollout's returns and acting-time values, summed over `rollouts`.
+    public var explainedVariance = 0.0
+    public var rollouts = 0
 
     public init() {}
 
@@ -31,26 +38,34 @@ public struct TaskStatistics: Equatable, Sendable {
     public var meanEntropy: Double { updates > 0 ? entropy / Double(updates) : .nan }
     public var meanDistilledKullbackLeibler: Double { updates > 0 ? distilledKullbackLeibler / Double(updates) : .nan }
     public var meanDistilledEntropy: Double { updates > 0 ? distilledEntropy / Double(updates) : .nan }
+    public var meanApproximateKullbackLeibler: Double { updates > 0 ? approximateKullbackLeibler / Double(updates) : .nan }
+    public var meanClipFraction: Double { updates > 0 ? clipFraction / Double(updates) : .nan }
+    public var meanExplainedVariance: Double { rollouts > 0 ? explainedVariance / Double(rollouts) : .nan }
 
-    /// How many numbers `encoded` holds.
-    public static let encodedCount = 10
+    /// How many numbers `encoded` holds (checkpoints written before the PPO diagnostics hold the first 10).
+    public static let encodedCount = 14
+    static let earlierEncodedCount = 10
 
     /// The numbers, for a checkpoint.
     public var encoded: [Double] {
         [
             Double(episodes), returnSum, lengthSum, Double(successes), policyLoss, valueLoss, entropy, Double(updates),
-            distilledKullbackLeibler, distilledEntropy,
+            distilledKullbackLeibler, distilledEntropy, approximateKullbackLeibler, clipFraction, explainedVariance, Double(rollouts),
         ]
     }
 
     /// The statistics `encoded` wrote; nil unless the counts are whole numbers in 0...2^40 and every sum is finite.
     public init?(encoded v: [Double]) {
         func count(_ x: Double) -> Int? { Int(exactly: x).flatMap { (0...(1 << 40)).contains($0) ? $0 : nil } }
-        guard v.count == Self.encodedCount, v.allSatisfy(\.isFinite),
+        guard v.count == Self.encodedCount || v.count == Self.earlierEncodedCount, v.allSatisfy(\.isFinite),
             let episodes = count(v[0]), let successes = count(v[3]), successes <= episodes, let updates = count(v[7])
         else { return nil }
         self.episodes = episodes; returnSum = v[1]; lengthSum = v[2]; self.successes = successes
         policyLoss = v[4]; valueLoss = v[5]; entropy = v[6]; self.updates = updates
         distilledKullbackLeibler = v[8]; distilledEntropy = v[9]
+        if v.count == Self.encodedCount {
+            guard let rollouts = count(v[13]) else { return nil }
+            approximateKullbackLeibler = v[10]; clipFraction = v[11]; explainedVariance = v[12]; self.rollouts = rollouts
+        }
     }
 }

@@ -37,7 +37,7 @@ extension Trainer {
         guard let progress = c.words(CheckpointLayout.progress), progress.count == 2,
             let words = c.words(CheckpointLayout.rng), let generator = RandomGenerator(stateWords: words),
             let (means, moments) = try CheckpointLayout.popArtStatistics(in: checkpoint, tasks: tasks.count),
-            let stats = c.doubles(CheckpointLayout.statistics), stats.count == TaskStatistics.encodedCount * tasks.count
+            let stats = c.doubles(CheckpointLayout.statistics), stats.count % tasks.count == 0
         else {
             throw CheckpointError(problem: "the checkpoint has no training state to resume from")
         }
@@ -47,8 +47,9 @@ extension Trainer {
             throw CheckpointError(problem: "state.progress holds \(progress[0]) steps and \(progress[1]) updates, beyond \(Self.maximumCounter)")
         }
         var restoredStatistics: [TaskStatistics] = []
+        let width = stats.count / tasks.count  // TaskStatistics.encodedCount, or fewer in older checkpoints
         for i in tasks.indices {
-            let slice = Array(stats[(TaskStatistics.encodedCount * i)..<(TaskStatistics.encodedCount * (i + 1))])
+            let slice = Array(stats[(width * i)..<(width * (i + 1))])
             guard let taskStatistics = TaskStatistics(encoded: slice) else {
                 throw CheckpointError(problem: "the saved statistics of task '\(tasks[i].name)' are invalid (non-finite or out-of-range counts)")
             }

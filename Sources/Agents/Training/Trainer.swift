@@ -202,6 +202,11 @@ public final class Trainer {
                     logRhos: Array(repeating: 0, count: r.count), discounts: r.discounts, rewards: r.rewards,
                     values: r.values, bootstrap: r.bootstrap, rhoBar: c.rhoBar, cBar: c.cBar, pgRhoBar: c.rhoBar)
             }
+            let explained = Self.explainedVariance(returns: g, values: r.values)
+            if explained.isFinite {
+                statistics[i].explainedVariance += explained
+                statistics[i].rollouts += 1
+            }
             popArt.update(task: i, targets: g, valueLayer: policy.valueLayers[i])
             let sigma = popArt.sigma(i)
             var normalized = a.map { $0 / sigma }
@@ -243,6 +248,8 @@ public final class Trainer {
                     statistics[i].policyLoss += losses.policy
                     statistics[i].valueLoss += losses.value
                     statistics[i].entropy += losses.entropy
+                    statistics[i].approximateKullbackLeibler += losses.approximateKullbackLeibler
+                    statistics[i].clipFraction += losses.clipFraction
                     statistics[i].updates += 1
                     if policy.distral != nil {
                         let distral = distralGradients(task: i, rows: rows[i])
@@ -270,7 +277,7 @@ public final class Trainer {
     /// Fills `policyGradients[i]` and `valueGradients[i]` (and the log-std gradient) with ∂L_i/∂outputs
     /// for the rows of the last forward pass, and returns the loss terms (means over the rows).
     private func lossGradients(task i: Int, rows: [Int], targets: [Double], advantages: [Double], clipRange: Double)
-        -> (policy: Double, value: Double, entropy: Double)
+        -> (policy: Double, value: Double, entropy: Double, approximateKullbackLeibler: Double, clipFraction: Double)
     {
         let c = configuration
         let m = rows.count
@@ -284,9 +291,13 @@ public final class Trainer {
         let entropyCoefficient = Float(c.entropyCoefficient)
 
         let policyLossKind: PolicyGradientLoss = c.algorithm == .ppo ? .ppo(clipRange: clipRange) : .a2c
-        /// ∂L_π/∂log π for one row, and its loss.
+        var approximateKullbackLeibler = 0.0, clipped = 0
+        /// ∂L_π/∂log π for one row, and its loss; also adds up the diagnostics `(ρ − 1) − log ρ` and `|ρ − 1| > ε`.
         func policyTerm(_ j: Int, logProbability: Double) -> (loss: Double, slope: Double) {
-            policyLossKind.term(logProbability: logProbability, behaviourLogProbability: r.logProbabilities[j], advantage: advantages[j])
+            let logRatio = logProbability - r.logProbabilities[j], ratio = exp(logRatio)
+            approximateKullbackLeibler += (ratio - 1) - logRatio
+            if abs(ratio - 1) > clipRange { clipped += 1 }
+            return policyLossKind.term(logProbability: logProbability, behaviourLogProbability: r.logProbabilities[j], advantage: advantages[j])
         }
 
         switch policy.tasks[i].kind {
@@ -329,7 +340,21 @@ public final class Trainer {
             valueLoss += term.loss
             valueGradients[i][k, 0] = Float(valueCoefficient * term.slope) * scale
         }
-        return (policyLoss / Double(m), valueLoss / Double(m), entropy / Double(m))
+        return (
+            policyLoss / Double(m), valueLoss / Double(m), entropy / Double(m), approximateKullbackLeibler / Double(m), Double(clipped) / Double(m)
+        )
+    }
+
+    /// `1 − Var(G − V)/Var(G)`: 1 when the values predict the returns, 0 when they do no better than their mean
+    /// (NaN, so not logged, when the returns do not vary).
+    static func explainedVariance(returns: [Double], values: [Double]) -> Double {
+        func variance(_ x: [Double]) -> Double {
+            let mean = x.reduce(0, +) / Double(max(x.count, 1))
+            return x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(x.count, 1))
+        }
+        let spread = variance(returns)
+        guard spread > 0 else { return .nan }
+        return 1 - variance(zip(returns, values).map { $0 - $1 }) / spread
     }
 
     /// Distral's gradient on π₀'s logits h for task i's minibatch (after `lossGradients` filled ∂L/∂z for

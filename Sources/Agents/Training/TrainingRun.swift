@@ -250,6 +250,9 @@ public final class TrainingRun {
             metrics.add("losses/policy_loss", s.meanPolicyLoss, task: task.name)
             metrics.add("losses/value_loss", s.meanValueLoss, task: task.name)
             metrics.add("losses/entropy", s.meanEntropy, task: task.name)
+            metrics.add("losses/approx_kl", s.meanApproximateKullbackLeibler, task: task.name)
+            metrics.add("losses/clipfrac", s.meanClipFraction, task: task.name)
+            metrics.add("losses/explained_variance", s.meanExplainedVariance, task: task.name)
             if trainer.configuration.distral != nil {
                 metrics.add("distral/kl", s.meanDistilledKullbackLeibler, task: task.name)
                 metrics.add("distral/entropy", s.meanDistilledEntropy, task: task.name)
