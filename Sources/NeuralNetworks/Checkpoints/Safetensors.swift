@@ -110,11 +110,17 @@ public struct Safetensors: Equatable, Sendable {
         return out
     }
 
-    /// Writes to `url` atomically: a temporary file in the same folder, then a rename.
+    /// Writes to `url` atomically: a temporary file in the same folder, flushed to disk, then a rename.
     public func write(to url: URL) throws(CheckpointError) {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             try Data(encoded()).write(to: temporary)
+            let descriptor = open(temporary.path, O_RDONLY | O_CLOEXEC)
+            let synced = descriptor >= 0 && fsync(descriptor) == 0
+            if descriptor >= 0 { close(descriptor) }
+            guard synced else {
+                throw CheckpointError(file: url.path, problem: "cannot write the checkpoint: flushing it to disk failed (errno \(errno))")
+            }
             // POSIX rename replaces an existing file atomically (Foundation's replaceItemAt does not on Linux).
             guard rename(temporary.path, url.path) == 0 else {
                 throw CheckpointError(file: url.path, problem: "cannot write the checkpoint: rename failed (errno \(errno))")
