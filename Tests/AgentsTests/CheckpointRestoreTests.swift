@@ -19,15 +19,15 @@ import Testing
     static func saved() throws -> Checkpoint {
         var c = AgentConfiguration.tiny
         c.popArt = true
-        let trainer = Trainer(tasks: mixed.tasks, configuration: c, seed: 5)
+        let trainer = ActorCriticLearner(tasks: mixed.tasks, configuration: c, seed: 5)
         for _ in 0..<2 { try trainer.iterate() }
         return trainer.checkpoint(suite: "test")
     }
 
-    static func freshTrainer() -> Trainer {
+    static func freshTrainer() -> ActorCriticLearner {
         var c = AgentConfiguration.tiny
         c.popArt = true
-        return Trainer(tasks: mixed.tasks, configuration: c, seed: 5)
+        return ActorCriticLearner(tasks: mixed.tasks, configuration: c, seed: 5)
     }
 
     /// A corruption that sets element `index` of the Double tensor `key` to `value`.
@@ -116,6 +116,6 @@ import Testing
         checkpoint.contents.set("state.popart.mean", doubles: [0, .nan, 0])
         var c = AgentConfiguration.tiny
         c.popArt = true
-        #expect(throws: CheckpointError.self) { try Trainer.popArt(from: checkpoint, tasks: 3, configuration: c) }
+        #expect(throws: CheckpointError.self) { try ActorCriticLearner.popArt(from: checkpoint, tasks: 3, configuration: c) }
     }
 }

@@ -185,10 +185,10 @@ import Testing
 
     @Test func rolloutRewardsCarryTheRegularisation() throws {
         let c = Self.distralConfiguration(columns: 2, kl: 0.05, entropy: 0.05)
-        let trainer = Trainer(tasks: Self.twoGoals.tasks, configuration: c, seed: 9)
+        let trainer = ActorCriticLearner(tasks: Self.twoGoals.tasks, configuration: c, seed: 9)
         trainer.collectRollout()
         let d = c.distral!
-        for rollout in trainer.rolloutsForTesting {
+        for rollout in trainer.rollouts {
             // Each step's term is (α/β)·log π₀ − (1/β)·log π_i with log π_i the acting log-probability.
             #expect(rollout.regularization.contains { $0 != 0 })
             for k in 0..<rollout.count {
@@ -200,14 +200,14 @@ import Testing
 
     @Test func distralTrainingIsDeterministicAndResumesExactly() throws {
         let c = Self.distralConfiguration(columns: 2, kl: 0.01, entropy: 0.01)
-        let a = Trainer(tasks: Self.twoGoals.tasks, configuration: c, seed: 4, threads: 1)
-        let b = Trainer(tasks: Self.twoGoals.tasks, configuration: c, seed: 4, threads: 2)
+        let a = ActorCriticLearner(tasks: Self.twoGoals.tasks, configuration: c, seed: 4, threads: 1)
+        let b = ActorCriticLearner(tasks: Self.twoGoals.tasks, configuration: c, seed: 4, threads: 2)
         for _ in 0..<3 { try a.iterate(); try b.iterate() }
         #expect(a.policy.parameters.map(\.value.storage) == b.policy.parameters.map(\.value.storage))
         #expect(a.statistics == b.statistics && a.statistics[0].distilledKullbackLeibler > 0)
         let file = Fixtures.temporaryDirectory().appendingPathComponent("distral.safetensors")
         try a.checkpoint(suite: "two-goals").write(to: file)
-        let resumed = Trainer(tasks: Self.twoGoals.tasks, configuration: c, seed: 4)
+        let resumed = ActorCriticLearner(tasks: Self.twoGoals.tasks, configuration: c, seed: 4)
         try resumed.restore(from: Checkpoint.read(from: file))
         for _ in 0..<2 { try a.iterate(); try resumed.iterate() }
         #expect(a.policy.parameters.map(\.value.storage) == resumed.policy.parameters.map(\.value.storage))
@@ -249,7 +249,7 @@ import Testing
         c.environmentsPerTask = 8
         c.rolloutSteps = 32
         c.totalSteps = 60_000
-        let trainer = Trainer(tasks: Self.twoGoals.tasks, configuration: c, seed: 2)
+        let trainer = ActorCriticLearner(tasks: Self.twoGoals.tasks, configuration: c, seed: 2)
         while trainer.environmentSteps < c.totalSteps { try trainer.iterate() }
         let report = Evaluator(episodes: 10, seed: 5, deterministic: true)
             .evaluate(suite: "two-goals", tasks: Self.twoGoals.tasks, policy: trainer.policy, popArt: trainer.popArt, policyTask: [0, 1])

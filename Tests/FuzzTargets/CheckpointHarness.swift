@@ -33,7 +33,7 @@ public final class CheckpointHarness {
         popart: {enabled: true}
         """
 
-    public private(set) var trainer: Trainer
+    public private(set) var trainer: ActorCriticLearner
     /// The trainer's checkpoint before any input, restored after each one.
     public let pristine: Checkpoint
 
@@ -42,11 +42,11 @@ public final class CheckpointHarness {
         pristine = trainer.checkpoint(suite: "fuzz")
     }
 
-    static func makeTrainer() -> Trainer {
+    static func makeTrainer() -> ActorCriticLearner {
         do {
             let suite = try TaskSuite.parse(Self.suiteYAML, url: FuzzRepository.suiteURL, catalogue: FuzzRepository.catalogue)
             let preset = try AgentConfiguration.parse(Self.presetYAML, file: "<checkpoint harness>")
-            return Trainer(tasks: suite.tasks, configuration: preset, seed: 1, threads: 1)
+            return ActorCriticLearner(tasks: suite.tasks, configuration: preset, seed: 1, threads: 1)
         } catch { fatalError("the checkpoint harness's suite or preset is invalid: \(error)") }
     }
 

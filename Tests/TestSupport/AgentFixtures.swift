@@ -42,7 +42,7 @@ public enum TeacherFixture {
         do {
             var suite = try Catalogue.repository.loadSuite(reference)
             if let tasks { suite = try suite.selecting(tasks) }
-            let trainer = Trainer(tasks: suite.tasks, configuration: configuration, seed: seed)
+            let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: configuration, seed: seed)
             for _ in 0..<iterations { try trainer.iterate() }
             let directory = Fixtures.temporaryDirectory("teacher")
             try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)

@@ -40,13 +40,11 @@ public final class Distiller: Learner {
     public private(set) var lastLoss = 0.0
     public var statistics: [TaskStatistics]
 
-    let batches: [any VectorEnvironment]
+    let environments: EnvironmentLoop
     private var rng: RandomGenerator
-    private let threads: Int
     private(set) var replays: [DistillationReplay]
-    private var inputs: [Tensor]
-    private var stepActions: [[Float]]
-    private var samplers: [ActionSampler]
+    /// Each task's minibatch of observations (empty for the tasks a minibatch does not draw).
+    private var minibatchInputs: [Tensor]
     // Minibatch buffers.
     private var targetOutputs = Tensor(rows: 0, columns: 0), targetValues = Tensor(rows: 0, columns: 0)
     private var targetFeatures = Tensor(rows: 0, columns: 0), projected = Tensor(rows: 0, columns: 0)
@@ -65,7 +63,6 @@ public final class Distiller: Learner {
         self.configuration = c
         self.settings = settings
         self.seed = seed
-        self.threads = max(1, threads)
         self.teachers = teachers
         policy = MultiTaskPolicy(tasks: tasks, configuration: c, seed: seed)
         var popArt = PopArt(tasks: tasks.count, enabled: true, beta: c.popArtBeta, sigmaMin: 1e-12, sigmaMax: 1e12)
@@ -84,8 +81,7 @@ public final class Distiller: Learner {
             }
             : []
         optimization = OptimizationStep(parameters: policy.parameters + projections.flatMap(\.parameters), configuration: c)
-        let n = c.environmentsPerTask
-        batches = tasks.enumerated().map { i, task in task.prototype.makeBatch(count: n, seed: seed, stream: UInt64(i) << 32) }
+        environments = EnvironmentLoop(tasks: tasks, heads: policy.tasks, environmentsPerTask: c.environmentsPerTask, seed: seed, threads: threads)
         rng = RandomGenerator(seed: seed, stream: 0xD15_0001)
         statistics = Array(repeating: TaskStatistics(), count: tasks.count)
         let heads = policy.tasks, keepFeatures = settings.featureCoefficient > 0
@@ -94,9 +90,7 @@ public final class Distiller: Learner {
                 capacity: settings.replayCapacity, observationSize: heads[i].observationSize,
                 outputSize: heads[i].kind.outputSize, featureSize: keepFeatures ? teachers.featureSize(task: i) : 0)
         }
-        inputs = heads.map { Tensor(rows: n, columns: $0.observationSize) }
-        stepActions = heads.map { Array(repeating: 0, count: n * $0.kind.actionSize) }
-        samplers = heads.map { ActionSampler(kind: $0.kind) }
+        minibatchInputs = heads.map { Tensor(rows: 0, columns: $0.observationSize) }
     }
 
     /// Environment steps taken by one iteration (all tasks).
@@ -113,38 +107,24 @@ public final class Distiller: Learner {
 
     /// Steps every task's environments `rollout_steps` times, storing teacher-labelled states.
     func collect() {
-        let n = configuration.environmentsPerTask
+        let driverIsStudent = settings.driver == .student
         for _ in 0..<configuration.rolloutSteps {
-            for i in tasks.indices {
-                inputs[i].reshape(rows: n, columns: policy.tasks[i].observationSize)
-                inputs[i].storage.withUnsafeMutableBufferPointer { dst in
-                    batches[i].observations.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: dst.count) }
-                }
-            }
-            if settings.driver == .student { policy.forward(inputs) }
+            environments.loadObservations()
+            let inputs = environments.inputs
+            if driverIsStudent { policy.forward(inputs) }
             for i in tasks.indices {
                 teachers.forward(task: i, observations: inputs[i])
                 replays[i].append(
                     observations: inputs[i], outputs: teachers.outputs(task: i), values: teachers.values(task: i),
                     features: projections.isEmpty ? nil : teachers.features(task: i))
-                let student = settings.driver == .student
-                act(
-                    task: i, outputs: student ? policy.actionLogits(i) : teachers.outputs(task: i),
-                    logStd: student ? policy.tasks[i].logStd?.value.storage ?? [] : teachers.logStd(task: i))
+                environments.sample(
+                    task: i, from: driverIsStudent ? policy.actionLogits(i) : teachers.outputs(task: i),
+                    logStd: driverIsStudent ? policy.tasks[i].logStd?.value.storage ?? [] : teachers.logStd(task: i), using: &rng)
             }
-            ParallelStep.step(batches, actions: stepActions, threads: threads)
-            for i in tasks.indices {
-                for episode in batches[i].takeFinishedEpisodes() { statistics[i].record(episode, solvedReturn: tasks[i].spec.solvedReturn) }
-            }
+            environments.step()
+            environments.recordFinishedEpisodes(into: &statistics)
         }
         environmentSteps += stepsPerIteration
-    }
-
-    /// Samples task i's actions from the driver's outputs.
-    private func act(task i: Int, outputs: Tensor, logStd: [Float]) {
-        stepActions[i].withUnsafeMutableBufferPointer { step in
-            samplers[i].sample(from: outputs, logStd: logStd, deterministic: false, using: &rng, step: step)
-        }
     }
 
     // MARK: Learning
@@ -155,9 +135,9 @@ public final class Distiller: Learner {
         let c = configuration
         let rows = fixed ?? replays[i].sample(settings.batchSize, using: &rng)
         let m = rows.count
-        for j in tasks.indices where j != i { inputs[j].reshape(rows: 0, columns: policy.tasks[j].observationSize) }
-        replays[i].gather(rows, observations: &inputs[i], outputs: &targetOutputs, values: &targetValues, features: &targetFeatures)
-        policy.forward(inputs)
+        for other in tasks.indices where other != i { minibatchInputs[other].reshape(rows: 0, columns: policy.tasks[other].observationSize) }
+        replays[i].gather(rows, observations: &minibatchInputs[i], outputs: &targetOutputs, values: &targetValues, features: &targetFeatures)
+        policy.forward(minibatchInputs)
         policy.zeroGradients()
         for p in projections { p.zeroGradients() }
 

@@ -1,6 +1,6 @@
 import NeuralNetworks
 
-/// Distral's equations (Teh et al. 2017, "Distral: Robust Multitask Reinforcement Learning", §2), used by `MultiTaskPolicy` and `Trainer`.
+/// Distral's equations (Teh et al. 2017, "Distral: Robust Multitask Reinforcement Learning", §2), used by `MultiTaskPolicy` and `ActorCriticLearner`.
 ///
 /// Each task i learns a policy π_i by actor-critic on the regularised reward, and the shared distilled
 /// policy `π₀ = softmax(h)` learns to be the centroid of the π_i:

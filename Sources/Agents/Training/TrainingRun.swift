@@ -40,7 +40,7 @@ public final class TrainingRun {
     ) throws(ChorusError) {
         try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
-        let trainer = Trainer(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads)
+        let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads)
         try self.init(run: RunDirectory.create(out, replacing: replacing), suite: suite, suiteReference: suiteReference, learner: trainer)
     }
 
@@ -93,7 +93,7 @@ public final class TrainingRun {
         suite = setup.suite
         suiteReference = setup.suiteReference
         try configuration.checkResources(for: suite.tasks, file: latest.path)
-        let trainer = Trainer(tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads)
+        let trainer = ActorCriticLearner(tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads)
         do { try trainer.restore(from: checkpoint) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
         learner = trainer
         randomReturns = Self.randomReturns(suite.tasks, seed: setup.seed)

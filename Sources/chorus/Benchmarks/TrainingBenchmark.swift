@@ -18,7 +18,7 @@ enum TrainingBenchmark {
         var times: [Double] = [], steps: [Double] = []
         for seed in UInt64(1)...5 {
             let c = try AgentConfiguration.load("ppo", catalogue: catalogue)
-            let trainer = Trainer(tasks: cartpole.tasks, configuration: c, seed: seed)
+            let trainer = ActorCriticLearner(tasks: cartpole.tasks, configuration: c, seed: seed)
             let start = Date()
             var recent: [Double] = []
             var solvedAt = Double.nan
@@ -52,7 +52,7 @@ enum TrainingBenchmark {
         for agent in ["a2c", "popart-ppo"] {
             var c = try AgentConfiguration.load(agent, catalogue: catalogue)
             c.environmentsPerTask = 16
-            let trainer = Trainer(tasks: suite.tasks, configuration: c, seed: 1, threads: threads)
+            let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: 1, threads: threads)
             try? trainer.iterate()  // warm up
             let start = Date(), first = trainer.environmentSteps
             while Date().timeIntervalSince(start) < seconds { try? trainer.iterate() }

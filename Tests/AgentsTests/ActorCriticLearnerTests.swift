@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// The trainer: bootstrapping, determinism, PopArt in the loop, numerics and a learning bar.
-@Suite struct TrainerTests {
+@Suite struct ActorCriticLearnerTests {
     static let mixed = TaskSuite.fromText(
         """
         tasks:
@@ -15,14 +15,14 @@ import Testing
           - {name: room, env: Gridworld, map: empty-8x8, solved_return: 0.9}
         """)
 
-    func parameters(_ trainer: Trainer) -> [[Float]] { trainer.policy.parameters.map(\.value.storage) }
+    func parameters(_ trainer: ActorCriticLearner) -> [[Float]] { trainer.policy.parameters.map(\.value.storage) }
 
     @Test func sameSeedSameNumbersWhateverTheThreads() throws {
         var c = AgentConfiguration.tiny
         c.popArt = true
-        let a = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 7, threads: 1)
-        let b = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 7, threads: 2)
-        let other = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 8, threads: 1)
+        let a = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 7, threads: 1)
+        let b = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 7, threads: 2)
+        let other = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 8, threads: 1)
         for _ in 0..<6 { try a.iterate(); try b.iterate(); try other.iterate() }
         #expect(parameters(a) == parameters(b))
         #expect(a.popArt == b.popArt && a.statistics == b.statistics)
@@ -35,8 +35,8 @@ import Testing
         c.epochs = 3
         c.minibatches = 2
         c.estimator = .gae
-        let a = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 3)
-        let b = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 3)
+        let a = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 3)
+        let b = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 3)
         for _ in 0..<4 { try a.iterate(); try b.iterate() }
         #expect(parameters(a) == parameters(b))
     }
@@ -45,20 +45,20 @@ import Testing
         // Pendulum never terminates; with max_steps 7 and 7 rollout steps every episode is truncated at t = 6.
         var c = AgentConfiguration.tiny
         c.rolloutSteps = 7
-        let trainer = Trainer(tasks: [Self.mixed.tasks[1]], configuration: c, seed: 1)
+        let trainer = ActorCriticLearner(tasks: [Self.mixed.tasks[1]], configuration: c, seed: 1)
         trainer.collectRollout()
-        let rollout = trainer.rolloutsForTesting[0]
+        let rollout = trainer.rollouts[0]
         let n = c.environmentsPerTask
         for b in 0..<n {
             for t in 0..<6 { #expect(rollout.discounts[t * n + b] == c.gamma) }
             #expect(rollout.discounts[6 * n + b] == 0, "the episode ended: no bootstrap through the discount")
         }
         // CartPole terminates: its terminal steps add nothing but the raw reward.
-        let cart = Trainer(tasks: [Self.mixed.tasks[0]], configuration: c, seed: 1)
+        let cart = ActorCriticLearner(tasks: [Self.mixed.tasks[0]], configuration: c, seed: 1)
         var terminations = 0
         for _ in 0..<10 {
             cart.collectRollout()
-            let r = cart.rolloutsForTesting[0]
+            let r = cart.rollouts[0]
             for i in 0..<r.count where r.discounts[i] == 0 {
                 terminations += 1
                 #expect(r.rewards[i] == 1, "termination: reward 1, no bootstrap")
@@ -72,9 +72,9 @@ import Testing
         c.rolloutSteps = 7
         c.environmentsPerTask = 1
         let task = Self.mixed.tasks[1]
-        let trainer = Trainer(tasks: [task], configuration: c, seed: 4)
+        let trainer = ActorCriticLearner(tasks: [task], configuration: c, seed: 4)
         trainer.collectRollout()
-        let rollout = trainer.rolloutsForTesting[0]
+        let rollout = trainer.rollouts[0]
         // Replay the same environment with the recorded (clipped) actions to get the raw reward and final observation.
         let batch = task.prototype.makeBatch(count: 1, seed: 4, stream: 0)
         var last = 0.0
@@ -93,7 +93,7 @@ import Testing
         c.popArt = true
         c.popArtBeta = 0.05
         c.learningRate = 0
-        let trainer = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 5)
+        let trainer = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 5)
         let probe = Self.mixed.tasks.map { task in
             Tensor(rows: 3, columns: task.observationSpace.size, values: (0..<(3 * task.observationSpace.size)).map { Float($0 % 7) / 7 })
         }
@@ -110,7 +110,7 @@ import Testing
 
     @Test func nonFiniteLossStopsWithTheTaskAndStep() {
         let suite = TaskSuite.fromText("tasks:\n  - {name: huge, env: CartPole-v1, reward_scale: 1.0e300, solved_return: 475}\n")
-        let trainer = Trainer(tasks: suite.tasks, configuration: .tiny, seed: 1)
+        let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: .tiny, seed: 1)
         var message = ""
         do { for _ in 0..<50 { try trainer.iterate() } } catch { message = error.description }
         #expect(message.contains("non-finite") && message.contains("'huge'") && message.contains("step"))
@@ -119,10 +119,10 @@ import Testing
     @Test func checkpointRestoresTheWholeState() throws {
         var c = AgentConfiguration.tiny
         c.popArt = true
-        let a = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 11)
+        let a = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 11)
         for _ in 0..<3 { try a.iterate() }
         let saved = a.checkpoint(suite: "test")
-        let b = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 11)
+        let b = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 11)
         let file = Fixtures.temporaryDirectory().appendingPathComponent("state.safetensors")
         try saved.write(to: file)
         try b.restore(from: Checkpoint.read(from: file))
@@ -131,10 +131,10 @@ import Testing
     }
 
     @Test func explainedVarianceIsOneForPerfectValuesAndZeroForTheMean() {
-        #expect(Trainer.explainedVariance(returns: [1, 2, 3, 6], values: [1, 2, 3, 6]) == 1)
-        #expect(Trainer.explainedVariance(returns: [1, 2, 3, 6], values: [3, 3, 3, 3]) == 0)
-        #expect(abs(Trainer.explainedVariance(returns: [1, 3], values: [2, 2]) - 0) < 1e-12)
-        #expect(Trainer.explainedVariance(returns: [2, 2, 2], values: [0, 1, 2]).isNaN, "returns that do not vary explain nothing")
+        #expect(ActorCriticLearner.explainedVariance(returns: [1, 2, 3, 6], values: [1, 2, 3, 6]) == 1)
+        #expect(ActorCriticLearner.explainedVariance(returns: [1, 2, 3, 6], values: [3, 3, 3, 3]) == 0)
+        #expect(abs(ActorCriticLearner.explainedVariance(returns: [1, 3], values: [2, 2]) - 0) < 1e-12)
+        #expect(ActorCriticLearner.explainedVariance(returns: [2, 2, 2], values: [0, 1, 2]).isNaN, "returns that do not vary explain nothing")
     }
 
     @Test func ppoDiagnosticsAreZeroOnPolicyAndGrowWithEpochs() throws {
@@ -143,7 +143,7 @@ import Testing
         c.epochs = 4
         c.minibatches = 2
         c.learningRate = 3e-3
-        let trainer = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 4)
+        let trainer = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 4)
         for _ in 0..<3 { try trainer.iterate() }
         for s in trainer.statistics {
             #expect(s.meanApproximateKullbackLeibler > 0 && s.meanApproximateKullbackLeibler < 1, "later epochs move away from the acting policy")
@@ -151,7 +151,7 @@ import Testing
             #expect(s.meanExplainedVariance.isFinite && s.meanExplainedVariance <= 1)
         }
         c.algorithm = .a2c
-        let a2c = Trainer(tasks: Self.mixed.tasks, configuration: c, seed: 4)
+        let a2c = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 4)
         try a2c.iterate()
         #expect(a2c.statistics.allSatisfy { $0.meanApproximateKullbackLeibler == 0 && $0.meanClipFraction == 0 }, "one on-policy update: ρ = 1")
     }
@@ -161,7 +161,7 @@ import Testing
         let suite = try Catalogue.repository.loadSuite("cartpole")
         var c = AgentConfiguration.preset("ppo")
         c.totalSteps = 40_000
-        let trainer = Trainer(tasks: suite.tasks, configuration: c, seed: 1)
+        let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: 1)
         while trainer.environmentSteps < c.totalSteps { try trainer.iterate() }
         let report = Evaluator(episodes: 10, seed: 99, deterministic: true)
             .evaluate(suite: "cartpole", tasks: suite.tasks, policy: trainer.policy, popArt: trainer.popArt, policyTask: [0])
@@ -179,7 +179,7 @@ import Testing
         c.environmentsPerTask = 8
         c.rolloutSteps = 32
         c.totalSteps = 60_000
-        let trainer = Trainer(tasks: suite.tasks, configuration: c, seed: 2)
+        let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: 2)
         while trainer.environmentSteps < c.totalSteps { try trainer.iterate() }
         let report = Evaluator(episodes: 10, seed: 5, deterministic: true)
             .evaluate(suite: "maze", tasks: suite.tasks, policy: trainer.policy, popArt: trainer.popArt, policyTask: [0, 1])

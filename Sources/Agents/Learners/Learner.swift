@@ -2,7 +2,7 @@ import Environments
 import NeuralNetworks
 
 /// Something that improves a `MultiTaskPolicy` one iteration at a time while stepping environments:
-/// the actor-critic `Trainer` or the `Distiller`. A `TrainingRun` drives either one.
+/// the actor-critic `ActorCriticLearner` or the `Distiller`. A `TrainingRun` drives either one.
 public protocol Learner: AnyObject {
     var tasks: [Task] { get }
     var configuration: AgentConfiguration { get }
@@ -19,4 +19,4 @@ public protocol Learner: AnyObject {
     func checkpoint(suite: String) -> Checkpoint
 }
 
-extension Trainer: Learner {}
+extension ActorCriticLearner: Learner {}

@@ -3,7 +3,7 @@ import NeuralNetworks
 import Randomness
 
 /// Saving and restoring everything a run needs to continue bit for bit.
-extension Trainer {
+extension ActorCriticLearner {
     /// Parameters, optimizer state, PopArt statistics, counters, random streams and environment states.
     public func checkpoint(suite: String) -> Checkpoint {
         var checkpoint = Checkpoint(
@@ -13,7 +13,7 @@ extension Trainer {
         checkpoint.contents.set(CheckpointLayout.rng, words: rng.stateWords)
         CheckpointLayout.store(popArt, in: &checkpoint)
         checkpoint.contents.set(CheckpointLayout.statistics, doubles: statistics.flatMap(\.encoded))
-        for (i, batch) in batches.enumerated() {
+        for (i, batch) in collector.environments.batches.enumerated() {
             let snapshot = batch.snapshot()
             checkpoint.contents.set(CheckpointLayout.environmentValues(task: i), doubles: snapshot.values)
             checkpoint.contents.set(CheckpointLayout.environmentWords(task: i), words: snapshot.words)
@@ -62,7 +62,7 @@ extension Trainer {
         rng = generator
         popArt.restore(means: means, secondMoments: moments)
         statistics = restoredStatistics
-        for (i, batch) in batches.enumerated() {
+        for (i, batch) in collector.environments.batches.enumerated() {
             guard let values = c.doubles(CheckpointLayout.environmentValues(task: i)), let words = c.words(CheckpointLayout.environmentWords(task: i))
             else {
                 throw CheckpointError(problem: "the checkpoint has no environment state for task '\(tasks[i].name)'")

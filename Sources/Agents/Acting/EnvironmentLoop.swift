@@ -1,0 +1,68 @@
+import Environments
+import NeuralNetworks
+import Randomness
+
+/// Every task's batch of environments stepped together: observations out as network inputs, actions
+/// in from a head's outputs, finished episodes handed to each task's statistics.
+///
+/// The acting half that the actor-critic `RolloutCollector` and the `Distiller` share. Task i's batch
+/// is seeded from the run's seed on streams `i·2³² …`, so its episodes do not depend on the other tasks.
+final class EnvironmentLoop {
+    let tasks: [Task]
+    let batches: [any VectorEnvironment]
+    let environmentsPerTask: Int
+    let threads: Int
+    /// Each task's observations as the network reads them (`environmentsPerTask` rows), filled by `loadObservations`.
+    private(set) var inputs: [Tensor]
+    /// Each task's actions for the next step, as the environments take them (clipped to their boxes).
+    private(set) var actions: [[Float]]
+    private var samplers: [ActionSampler]
+
+    init(tasks: [Task], heads: [TaskHead], environmentsPerTask: Int, seed: UInt64, threads: Int) {
+        self.tasks = tasks
+        self.environmentsPerTask = environmentsPerTask
+        self.threads = max(1, threads)
+        batches = tasks.enumerated().map { i, task in
+            task.prototype.makeBatch(count: environmentsPerTask, seed: seed, stream: UInt64(i) << 32)
+        }
+        inputs = heads.map { Tensor(rows: environmentsPerTask, columns: $0.observationSize) }
+        actions = heads.map { Array(repeating: 0, count: environmentsPerTask * $0.kind.actionSize) }
+        samplers = heads.map { ActionSampler(kind: $0.kind) }
+    }
+
+    /// Copies every task's current observations into `inputs`; with `final`, the observations each
+    /// environment reached on its last step before an automatic reset (for bootstrapping truncations).
+    func loadObservations(final: Bool = false) {
+        for i in tasks.indices {
+            let observations = final ? batches[i].finalObservations : batches[i].observations
+            inputs[i].storage.withUnsafeMutableBufferPointer { destination in
+                observations.withUnsafeBufferPointer { source in
+                    destination.baseAddress!.update(from: source.baseAddress!, count: destination.count)
+                }
+            }
+        }
+    }
+
+    /// Draws task i's actions from a head's `outputs` (see `ActionSampler`); the unclipped draws and
+    /// their log-probabilities go to `unclipped` and `logProbabilities` when given.
+    func sample(
+        task i: Int, from outputs: Tensor, logStd: [Float], using rng: inout RandomGenerator,
+        unclipped: UnsafeMutableBufferPointer<Float>? = nil, logProbabilities: UnsafeMutableBufferPointer<Double>? = nil
+    ) {
+        actions[i].withUnsafeMutableBufferPointer { step in
+            samplers[i].sample(
+                from: outputs, logStd: logStd, deterministic: false, using: &rng, step: step, unclipped: unclipped,
+                logProbabilities: logProbabilities)
+        }
+    }
+
+    /// Steps every environment with its sampled action (tasks on up to `threads` threads).
+    func step() { ParallelStep.step(batches, actions: actions, threads: threads) }
+
+    /// Hands every task's finished episodes to its statistics.
+    func recordFinishedEpisodes(into statistics: inout [TaskStatistics]) {
+        for i in tasks.indices {
+            for episode in batches[i].takeFinishedEpisodes() { statistics[i].record(episode, solvedReturn: tasks[i].spec.solvedReturn) }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Environments
+import NeuralNetworks
+import Randomness
+
+/// The actor of actor-critic learning: steps every task's environments `rollout_steps` times with the
+/// policy's current parameters and fills one `TaskRollout` per task.
+///
+/// For each step t and task i, with one forward pass for all tasks:
+/// 1. record `s_t`, `V(s_t)` (unnormalised with the task's PopArt statistics), `a_t ~ π_i(·|s_t)` and
+///    `log μ(a_t|s_t)`; Distral adds the reward regularisation `(α/β)·log π₀(a_t|s_t) − (1/β)·log π_i(a_t|s_t)`;
+/// 2. step: `r_t ← reward·reward_scale + regularisation`, `γ_t ← 0` if the episode ended, else γ;
+/// 3. bootstrap on truncation, not on termination: a truncated episode's reward gains `γ·V(s_final)`,
+///    read from the observation the environment reached before its automatic reset.
+///
+/// After the last step, `V(s_T)` of every environment is the rollout's bootstrap. Actions are drawn from
+/// the caller's generator in a fixed order (task by task, environment by environment).
+public final class RolloutCollector {
+    public let tasks: [Task]
+    public let rolloutSteps: Int
+    public let gamma: Double
+    /// The rollouts of the last `collect`, one per task.
+    public private(set) var rollouts: [TaskRollout]
+    let environments: EnvironmentLoop
+    private var distilledDistributions: [Categorical]
+
+    public init(tasks: [Task], heads: [TaskHead], configuration c: AgentConfiguration, seed: UInt64, threads: Int) {
+        self.tasks = tasks
+        rolloutSteps = c.rolloutSteps
+        gamma = c.gamma
+        environments = EnvironmentLoop(tasks: tasks, heads: heads, environmentsPerTask: c.environmentsPerTask, seed: seed, threads: threads)
+        rollouts = heads.map {
+            TaskRollout(
+                steps: c.rolloutSteps, environments: c.environmentsPerTask, observationSize: $0.observationSize, actionSize: $0.kind.actionSize)
+        }
+        distilledDistributions = heads.map { _ in Categorical(logits: Tensor(rows: 1, columns: 1)) }
+    }
+
+    /// Environment steps taken by one `collect` (all tasks).
+    public var stepsPerCollection: Int { tasks.count * environments.environmentsPerTask * rolloutSteps }
+
+    /// Fills `rollouts` with `rollout_steps` steps of every task, acting with `policy` whose values are read
+    /// with `popArt`; finished episodes go to `statistics`.
+    public func collect(policy: MultiTaskPolicy, popArt: PopArt, using rng: inout RandomGenerator, statistics: inout [TaskStatistics]) {
+        let n = environments.environmentsPerTask
+        for t in 0..<rolloutSteps {
+            environments.loadObservations()
+            for i in tasks.indices { rollouts[i].observations.copyRows(0..<n, of: environments.inputs[i], to: t * n) }
+            policy.forward(environments.inputs)
+            for i in tasks.indices { act(task: i, row: t * n, policy: policy, popArt: popArt, using: &rng) }
+            environments.step()
+            var anyTruncated = false
+            for i in tasks.indices {
+                let batch = environments.batches[i], scale = tasks[i].spec.rewardScale
+                for b in 0..<n {
+                    rollouts[i].rewards[t * n + b] = batch.rewards[b] * scale + rollouts[i].regularization[t * n + b]
+                    rollouts[i].discounts[t * n + b] = batch.terminated[b] || batch.truncated[b] ? 0 : gamma
+                    if batch.truncated[b] && !batch.terminated[b] { anyTruncated = true }
+                }
+            }
+            environments.recordFinishedEpisodes(into: &statistics)
+            if anyTruncated { bootstrapTruncations(row: t * n, policy: policy, popArt: popArt) }
+        }
+        environments.loadObservations()
+        policy.forward(environments.inputs)
+        for i in tasks.indices {
+            let values = policy.valueOutput(i)
+            for b in 0..<n { rollouts[i].bootstrap[b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
+        }
+    }
+
+    /// Samples task i's actions from the last forward pass and records them at rollout rows `row ..< row + n`.
+    private func act(task i: Int, row: Int, policy: MultiTaskPolicy, popArt: PopArt, using rng: inout RandomGenerator) {
+        let n = environments.environmentsPerTask
+        let head = policy.tasks[i]
+        let values = policy.valueOutput(i)
+        for b in 0..<n { rollouts[i].values[row + b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
+        let size = head.kind.actionSize
+        // The rollout's slices for these rows, moved out so the sampler can write them directly.
+        var actions = [Float](), logProbabilities = [Double]()
+        swap(&actions, &rollouts[i].actions); swap(&logProbabilities, &rollouts[i].logProbabilities)
+        defer { swap(&actions, &rollouts[i].actions); swap(&logProbabilities, &rollouts[i].logProbabilities) }
+        actions.withUnsafeMutableBufferPointer { actions in
+            logProbabilities.withUnsafeMutableBufferPointer { logProbabilities in
+                environments.sample(
+                    task: i, from: policy.actionLogits(i), logStd: head.logStd?.value.storage ?? [], using: &rng,
+                    unclipped: .init(rebasing: actions[(row * size)..<((row + n) * size)]),
+                    logProbabilities: .init(rebasing: logProbabilities[row..<(row + n)]))
+            }
+        }
+        // Distral: the reward regularisation `(α/β)·log π₀(a|s) − (1/β)·log π_i(a|s)` of each action taken.
+        if let distral = policy.distral, distral.isRegularized {
+            distilledDistributions[i].update(logits: policy.distilledOutput(i))
+            for b in 0..<n {
+                rollouts[i].regularization[row + b] = Distral.rewardRegularization(
+                    logTask: logProbabilities[row + b],
+                    logDistilled: Double(distilledDistributions[i].logProbability(row: b, action: Int(environments.actions[i][b]))),
+                    alpha: distral.alpha, beta: distral.distralBeta)
+            }
+        }
+    }
+
+    /// Adds `γ·V(s_final)` to the reward of every truncated (not terminated) episode at rows `row ..< row + n`.
+    private func bootstrapTruncations(row: Int, policy: MultiTaskPolicy, popArt: PopArt) {
+        let n = environments.environmentsPerTask
+        environments.loadObservations(final: true)
+        policy.forward(environments.inputs)
+        for i in tasks.indices {
+            let batch = environments.batches[i], values = policy.valueOutput(i)
+            for b in 0..<n where batch.truncated[b] && !batch.terminated[b] {
+                rollouts[i].rewards[row + b] += gamma * popArt.unnormalize(Double(values[b, 0]), task: i)
+            }
+        }
+    }
+}

@@ -1,0 +1,341 @@
+import Dispatch
+import Environments
+import Foundation
+import NeuralNetworks
+import Randomness
+
+/// The actor-critic learner: synchronous multi-task A2C or PPO-clip, with optional per-task PopArt and Distral.
+///
+/// Each iteration, its `RolloutCollector` steps every task's environments `rollout_steps` times with the
+/// current parameters (one forward pass per step for all tasks), then `update` learns from the rollouts.
+/// Every random draw comes from the run's generator (actions, then minibatch order) or the environments'
+/// own seeded streams, in a fixed order, so the same seed gives the same numbers bit for bit, whatever
+/// `threads` is.
+public final class ActorCriticLearner {
+    public let tasks: [Task]
+    public let configuration: AgentConfiguration
+    public let seed: UInt64
+    public let policy: MultiTaskPolicy
+    public internal(set) var popArt: PopArt
+    /// Schedule, gradient reduction, clipping, finite check and the optimizer, shared with the distiller.
+    public var optimization: OptimizationStep
+    public var optimizer: any Optimizer { optimization.optimizer }
+    public internal(set) var environmentSteps = 0
+    public internal(set) var updates = 0
+    /// Statistics of the current log interval, one per task.
+    public var statistics: [TaskStatistics]
+    /// The actor: fills one rollout per task with the current parameters.
+    public let collector: RolloutCollector
+
+    var rng: RandomGenerator
+    /// Each task's minibatch of observations.
+    private var minibatchInputs: [Tensor]
+    private var distributions: [Categorical]
+    private var policyGradients: [Tensor]
+    private var valueGradients: [Tensor]
+    private var distilledDistributions: [Categorical]
+    private var distilledGradients: [Tensor]
+
+    public init(tasks: [Task], configuration: AgentConfiguration, seed: UInt64, threads: Int = 1) {
+        precondition(!tasks.isEmpty)
+        precondition(
+            configuration.distral == nil || tasks.allSatisfy { if case .discrete = $0.actionSpace { true } else { false } },
+            "Distral needs discrete actions (DistralConfiguration.validate rejects other suites)")
+        self.tasks = tasks
+        self.configuration = configuration
+        self.seed = seed
+        policy = MultiTaskPolicy(tasks: tasks, configuration: configuration, seed: seed)
+        popArt = PopArt(
+            tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
+            sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
+        optimization = OptimizationStep(parameters: policy.parameters, configuration: configuration)
+        collector = RolloutCollector(tasks: tasks, heads: policy.tasks, configuration: configuration, seed: seed, threads: threads)
+        rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
+        statistics = Array(repeating: TaskStatistics(), count: tasks.count)
+        minibatchInputs = policy.tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
+        distributions = policy.tasks.map { _ in Categorical(logits: Tensor(rows: 1, columns: 1)) }
+        policyGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
+        valueGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
+        distilledDistributions = distributions
+        distilledGradients = valueGradients
+    }
+
+    /// The last rollout (for tests and diagnostics).
+    public var rollouts: [TaskRollout] { collector.rollouts }
+
+    /// Environment steps taken by one iteration (all tasks).
+    public var stepsPerIteration: Int { collector.stepsPerCollection }
+
+    /// One rollout and one update. Throws when a loss is not finite (parameters keep their last good values
+    /// from before this update's first non-finite minibatch).
+    public func iterate() throws(TrainingError) {
+        collectRollout()
+        try update()
+    }
+
+    /// Steps every task's environments `rollout_steps` times with the current policy.
+    func collectRollout() {
+        collector.collect(policy: policy, popArt: popArt, using: &rng, statistics: &statistics)
+        environmentSteps += stepsPerIteration
+    }
+
+    // MARK: Learning
+
+    /// One learner update on the collected rollouts.
+    ///
+    /// 1. Targets G and advantages A per task, unnormalised: GAE(λ), or V-trace (which with the
+    ///    synchronous learner's `log ρ = 0` is the n-step return; `nstep` is the same scan).
+    /// 2. PopArt: ART on each task's targets, then POP on its value layer (identity when off).
+    /// 3. Normalised advantages `Â = (G − V)/σ_i = (G − μ_i)/σ_i − n_i`, optionally standardised per task.
+    /// 4. For each epoch and minibatch (one of each for A2C), with `n` the value head's output and
+    ///    `ŷ = (G − μ_i)/σ_i`, per task the mean over its rows of
+    ///    `L = L_π + c_V·L_V − c_H·H(π)` (`PolicyGradientLoss`, `ValueLoss`; plus Distral's distillation
+    ///    term on π₀), summed over tasks, backpropagated, and applied by the shared `OptimizationStep`.
+    func update() throws(TrainingError) {
+        let settings = configuration
+        let progress = min(1, Double(environmentSteps) / Double(max(settings.totalSteps, 1)))
+        let clipRange = settings.clipSchedule == .linear ? settings.clipRange * (1 - progress) : settings.clipRange
+
+        // 1–3. Targets, PopArt, advantages.
+        var targets: [[Double]] = [], advantages: [[Double]] = []
+        for i in tasks.indices {
+            let rollout = rollouts[i]
+            let (returns, taskAdvantages) = Self.returnsAndAdvantages(rollout, configuration: settings)
+            let explained = Self.explainedVariance(returns: returns, values: rollout.values)
+            if explained.isFinite {
+                statistics[i].explainedVariance += explained
+                statistics[i].rollouts += 1
+            }
+            popArt.update(task: i, targets: returns, valueLayer: policy.valueLayers[i])
+            let sigma = popArt.sigma(i)
+            var normalized = taskAdvantages.map { $0 / sigma }
+            if settings.normalizeAdvantages { Self.standardize(&normalized) }
+            targets.append(returns.map { popArt.normalize($0, task: i) })
+            advantages.append(normalized)
+        }
+
+        // 4. Gradient steps.
+        let count = rollouts[0].count
+        let minibatches = settings.algorithm == .ppo ? settings.minibatches : 1
+        let epochs = settings.algorithm == .ppo ? settings.epochs : 1
+        var order = Array(0..<count)
+        for _ in 0..<epochs {
+            var permutations: [[Int]] = []
+            for _ in tasks.indices {
+                if minibatches > 1 || epochs > 1 { shuffle(&order) }
+                permutations.append(order)
+            }
+            for minibatch in 0..<minibatches {
+                let range = (minibatch * count / minibatches)..<((minibatch + 1) * count / minibatches)
+                let rows = permutations.map { Array($0[range]) }
+                for i in tasks.indices { gather(task: i, rows: rows[i]) }
+                policy.forward(minibatchInputs)
+                policy.zeroGradients()
+                for i in tasks.indices {
+                    let losses = lossGradients(task: i, rows: rows[i], targets: targets[i], advantages: advantages[i], clipRange: clipRange)
+                    guard losses.policy.isFinite, losses.value.isFinite, losses.entropy.isFinite else {
+                        throw TrainingError(
+                            "non-finite loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.policy), value \(losses.value), entropy \(losses.entropy))"
+                        )
+                    }
+                    statistics[i].policyLoss += losses.policy
+                    statistics[i].valueLoss += losses.value
+                    statistics[i].entropy += losses.entropy
+                    statistics[i].approximateKullbackLeibler += losses.approximateKullbackLeibler
+                    statistics[i].clipFraction += losses.clipFraction
+                    statistics[i].updates += 1
+                    if policy.distral != nil {
+                        let distral = distralGradients(task: i, rows: rows[i])
+                        guard distral.loss.isFinite else {
+                            throw TrainingError("non-finite distillation loss in task '\(tasks[i].name)' at step \(environmentSteps)")
+                        }
+                        statistics[i].distilledKullbackLeibler += distral.kullbackLeibler
+                        statistics[i].distilledEntropy += distral.distilledEntropy
+                    }
+                }
+                let policyGradients = policyGradients, valueGradients = valueGradients, distilledGradients = distilledGradients
+                policy.backward { task, output, gradient in
+                    switch output {
+                    case .policy: gradient.copyRows(0..<gradient.rows, of: policyGradients[task])
+                    case .value: gradient.copyRows(0..<gradient.rows, of: valueGradients[task])
+                    case .distilled: gradient.copyRows(0..<gradient.rows, of: distilledGradients[task])
+                    }
+                }
+                try optimization.apply(atStep: environmentSteps)
+            }
+        }
+        updates += 1
+    }
+
+    /// Unnormalised targets G and advantages A of one rollout with the preset's estimator.
+    static func returnsAndAdvantages(_ rollout: TaskRollout, configuration settings: AgentConfiguration) -> (targets: [Double], advantages: [Double])
+    {
+        switch settings.estimator {
+        case .gae:
+            return GAE.compute(
+                discounts: rollout.discounts, rewards: rollout.rewards, values: rollout.values, bootstrap: rollout.bootstrap,
+                lambda: settings.gaeLambda)
+        case .vtrace, .nstep:
+            return VTrace.compute(
+                logRhos: Array(repeating: 0, count: rollout.count), discounts: rollout.discounts, rewards: rollout.rewards,
+                values: rollout.values, bootstrap: rollout.bootstrap, rhoBar: settings.rhoBar, cBar: settings.cBar, pgRhoBar: settings.rhoBar)
+        }
+    }
+
+    /// Fills `policyGradients[i]` and `valueGradients[i]` (and the log-std gradient) with ∂L_i/∂outputs
+    /// for the minibatch of the last forward pass, whose row k is rollout row `rows[k]`, and returns the
+    /// loss terms and diagnostics (means over the rows).
+    private func lossGradients(task i: Int, rows: [Int], targets: [Double], advantages: [Double], clipRange: Double)
+        -> (policy: Double, value: Double, entropy: Double, approximateKullbackLeibler: Double, clipFraction: Double)
+    {
+        let settings = configuration
+        let rowCount = rows.count
+        let scale = 1 / Float(rowCount)
+        let outputs = policy.actionLogits(i), values = policy.valueOutput(i)
+        policyGradients[i].reshape(rows: rowCount, columns: outputs.columns)
+        policyGradients[i].fill(0)
+        valueGradients[i].reshape(rows: rowCount, columns: 1)
+        var policyLoss = 0.0, valueLoss = 0.0, entropy = 0.0
+        let rollout = rollouts[i]
+        let entropyCoefficient = Float(settings.entropyCoefficient)
+
+        let policyLossKind: PolicyGradientLoss = settings.algorithm == .ppo ? .ppo(clipRange: clipRange) : .a2c
+        var approximateKullbackLeibler = 0.0, clipped = 0
+        /// ∂L_π/∂log π for one rollout row, and its loss; also adds up the diagnostics `(ρ − 1) − log ρ` and `|ρ − 1| > ε`.
+        func policyTerm(_ sample: Int, logProbability: Double) -> (loss: Double, slope: Double) {
+            let behaviour = rollout.logProbabilities[sample]
+            let logRatio = logProbability - behaviour, ratio = exp(logRatio)
+            approximateKullbackLeibler += (ratio - 1) - logRatio
+            if abs(ratio - 1) > clipRange { clipped += 1 }
+            return policyLossKind.term(logProbability: logProbability, behaviourLogProbability: behaviour, advantage: advantages[sample])
+        }
+
+        switch policy.tasks[i].kind {
+        case .categorical:
+            distributions[i].update(logits: outputs)
+            let categorical = distributions[i]
+            for (row, sample) in rows.enumerated() {
+                let action = Int(rollout.actions[sample])
+                let term = policyTerm(sample, logProbability: Double(categorical.logProbability(row: row, action: action)))
+                policyLoss += term.loss
+                categorical.addLogProbabilityGradient(row: row, action: action, scale: Float(term.slope) * scale, into: &policyGradients[i])
+                entropy += Double(categorical.entropy(row: row))
+                if entropyCoefficient > 0 {
+                    categorical.addEntropyGradient(row: row, scale: -entropyCoefficient * scale, into: &policyGradients[i])
+                }
+            }
+        case .gaussian:
+            let logStd = policy.tasks[i].logStd!
+            let gaussian = DiagonalGaussian(mean: outputs, logStd: logStd.value.storage)
+            var logStdGradient = [Float](repeating: 0, count: gaussian.dimensions)
+            rollout.actions.withUnsafeBufferPointer { actions in
+                for (row, sample) in rows.enumerated() {
+                    let action = actions.baseAddress! + sample * gaussian.dimensions
+                    let term = policyTerm(sample, logProbability: Double(gaussian.logProbability(row: row, action: action)))
+                    policyLoss += term.loss
+                    gaussian.addLogProbabilityGradient(
+                        row: row, action: action, scale: Float(term.slope) * scale,
+                        meanGradient: &policyGradients[i], logStdGradient: &logStdGradient)
+                }
+            }
+            entropy = Double(gaussian.entropy) * Double(rowCount)
+            gaussian.addEntropyGradient(scale: -entropyCoefficient, logStdGradient: &logStdGradient)
+            for dimension in 0..<gaussian.dimensions { logStd.gradient.storage[dimension] += logStdGradient[dimension] }
+        }
+
+        // Value: ½(n − ŷ)², optionally clipped around the acting-time prediction (PPO).
+        let valueCoefficient = settings.valueCoefficient
+        let valueLossKind = ValueLoss(clipRange: settings.algorithm == .ppo && settings.valueClipRange > 0 ? settings.valueClipRange : nil)
+        for (row, sample) in rows.enumerated() {
+            let acting = valueLossKind.clipRange == nil ? 0 : popArt.normalize(rollout.values[sample], task: i)
+            let term = valueLossKind.term(prediction: Double(values[row, 0]), target: targets[sample], acting: acting)
+            valueLoss += term.loss
+            valueGradients[i][row, 0] = Float(valueCoefficient * term.slope) * scale
+        }
+        let rowsDouble = Double(rowCount)
+        return (
+            policyLoss / rowsDouble, valueLoss / rowsDouble, entropy / rowsDouble, approximateKullbackLeibler / rowsDouble,
+            Double(clipped) / rowsDouble
+        )
+    }
+
+    /// `1 − Var(G − V)/Var(G)`: 1 when the values predict the returns, 0 when they do no better than their mean
+    /// (NaN, so not logged, when the returns do not vary).
+    static func explainedVariance(returns: [Double], values: [Double]) -> Double {
+        func variance(_ x: [Double]) -> Double {
+            let mean = x.reduce(0, +) / Double(max(x.count, 1))
+            return x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(x.count, 1))
+        }
+        let spread = variance(returns)
+        guard spread > 0 else { return .nan }
+        return 1 - variance(zip(returns, values).map { $0 - $1 }) / spread
+    }
+
+    /// Distral's gradient on π₀'s logits h for task i's minibatch (after `lossGradients` filled ∂L/∂z for
+    /// the task's acting logits z), returning the distillation loss, `KL(π_i ‖ π₀)` and `H(π₀)` (row means).
+    ///
+    /// - 2 columns, `z = α·h + β·f_i` with the column's head giving `β·f_i`: the actor-critic gradient
+    ///   reaches h as `∂L/∂h = α·∂L/∂z` (and the column as `∂L/∂z`); 1 column: `z = f_i`, and h gets no
+    ///   actor-critic gradient.
+    /// - Regularised agents add the distillation term (see `Distral`), weighted `(α/β)·distill_coef`
+    ///   and averaged over the rows.
+    private func distralGradients(task i: Int, rows: [Int]) -> (loss: Double, kullbackLeibler: Double, distilledEntropy: Double) {
+        let distral = policy.distral!
+        let rowCount = rows.count
+        distilledDistributions[i].update(logits: policy.distilledOutput(i))
+        let distilled = distilledDistributions[i], taskPolicy = distributions[i]
+        distilledGradients[i].reshape(rows: rowCount, columns: distilled.actionCount)
+        distilledGradients[i].fill(0)
+        if distral.columns == 2 {
+            let alpha = Float(distral.alpha)
+            distilledGradients[i].storage.withUnsafeMutableBufferPointer { distilledGradient in
+                policyGradients[i].storage.withUnsafeBufferPointer { taskGradient in
+                    for index in 0..<taskGradient.count { distilledGradient[index] = alpha * taskGradient[index] }
+                }
+            }
+        }
+        let weight = distral.isRegularized ? distral.alpha / distral.distralBeta * distral.distillationCoefficient : 0
+        let scale = Float(weight) / Float(rowCount)
+        var loss = 0.0, kl = 0.0, entropy = 0.0
+        for (row, sample) in rows.enumerated() {
+            let action = Int(rollouts[i].actions[sample])
+            kl += Double(taskPolicy.kullbackLeibler(to: distilled, row: row))
+            entropy += Double(distilled.entropy(row: row))
+            guard weight > 0 else { continue }
+            loss += weight * Distral.distillationLoss(distilled: distilled, task: taskPolicy, row: row, action: action, method: distral.distillation)
+            Distral.addDistillationGradient(
+                distilled: distilled, task: taskPolicy, row: row, action: action, method: distral.distillation,
+                scale: scale, into: &distilledGradients[i])
+        }
+        return (loss / Double(rowCount), kl / Double(rowCount), entropy / Double(rowCount))
+    }
+
+    /// Copies rollout rows `rows` of task i's observations into its minibatch input.
+    private func gather(task i: Int, rows: [Int]) {
+        let size = policy.tasks[i].observationSize
+        minibatchInputs[i].reshape(rows: rows.count, columns: size)
+        minibatchInputs[i].storage.withUnsafeMutableBufferPointer { destination in
+            rollouts[i].observations.storage.withUnsafeBufferPointer { source in
+                for (k, row) in rows.enumerated() {
+                    (destination.baseAddress! + k * size).update(from: source.baseAddress! + row * size, count: size)
+                }
+            }
+        }
+    }
+
+    /// Fisher–Yates with the run's generator.
+    private func shuffle(_ values: inout [Int]) {
+        for k in stride(from: values.count - 1, to: 0, by: -1) {
+            values.swapAt(k, rng.integer(below: k + 1))
+        }
+    }
+
+    /// Subtracts the mean and divides by the standard deviation (guarded).
+    static func standardize(_ values: inout [Double]) {
+        guard values.count > 1 else { return }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        let std = max(variance.squareRoot(), 1e-8)
+        for k in values.indices { values[k] = (values[k] - mean) / std }
+    }
+}
