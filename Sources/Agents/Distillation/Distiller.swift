@@ -103,6 +103,14 @@ public final class Distiller: Learner {
         }
     }
 
+    /// Every task's statistics, with `distillation/kl`, KL(teacher_τ ‖ student); `losses/policy_loss` is the distillation loss.
+    public func addMetrics(to metrics: inout IntervalMetrics) {
+        for (i, task) in statistics.enumerated() {
+            metrics.add(task, task: i)
+            metrics.add("distillation/kl", task.meanDistilledKullbackLeibler, task: tasks[i].name)
+        }
+    }
+
     // MARK: Collecting
 
     /// Steps every task's environments `rollout_steps` times, storing teacher-labelled states.

@@ -79,6 +79,25 @@ public final class ActorCriticLearner {
         environmentSteps += stepsPerIteration
     }
 
+    /// Every task's statistics, with PPO's diagnostics, Distral's `distral/*` and PopArt's `popart/*` when in use.
+    public func addMetrics(to metrics: inout IntervalMetrics) {
+        for (i, task) in statistics.enumerated() {
+            let name = tasks[i].name
+            metrics.add(task, task: i)
+            metrics.add("losses/approx_kl", task.meanApproximateKullbackLeibler, task: name)
+            metrics.add("losses/clipfrac", task.meanClipFraction, task: name)
+            metrics.add("losses/explained_variance", task.meanExplainedVariance, task: name)
+            if configuration.distral != nil {
+                metrics.add("distral/kl", task.meanDistilledKullbackLeibler, task: name)
+                metrics.add("distral/entropy", task.meanDistilledEntropy, task: name)
+            }
+            if popArt.enabled {
+                metrics.add("popart/mu", popArt.mean(i), task: name)
+                metrics.add("popart/sigma", popArt.sigma(i), task: name)
+            }
+        }
+    }
+
     // MARK: Learning
 
     /// One learner update on the collected rollouts.

@@ -2,7 +2,7 @@ import Environments
 import NeuralNetworks
 
 /// Something that improves a `MultiTaskPolicy` one iteration at a time while stepping environments:
-/// the actor-critic `ActorCriticLearner` or the `Distiller`. A `TrainingRun` drives either one.
+/// the `ActorCriticLearner` or the `Distiller`. A `TrainingRun` drives either one.
 public protocol Learner: AnyObject {
     var tasks: [Task] { get }
     var configuration: AgentConfiguration { get }
@@ -13,6 +13,8 @@ public protocol Learner: AnyObject {
     var environmentSteps: Int { get }
     /// Statistics of the current log interval, one per task.
     var statistics: [TaskStatistics] { get set }
+    /// Adds the current interval's statistics to `metrics` under their names, with this learner's own metrics.
+    func addMetrics(to metrics: inout IntervalMetrics)
     /// Collects experience and updates the policy once; throws when a loss is not finite.
     func iterate() throws(TrainingError)
     /// Everything needed to evaluate (and, for the trainer, resume) the run, with `suite` as its suite reference.

@@ -14,18 +14,12 @@ public final class TrainingRun {
     public let learner: any Learner
     /// Things the user should know about how the run was opened (printed by the command).
     public private(set) var notices: [String] = []
-    private var metricsRows: [String] = []
-    /// The TensorBoard event file of this process (a resumed run adds a new one), opened at the first interval.
-    private var tensorBoard: TensorBoardWriter?
-    /// The last interval's metrics, written to TensorBoard once the checkpoint of its step is saved.
-    private var pendingMetrics: IntervalMetrics?
+    /// Where each interval's metrics go besides the console: `metrics.csv` and TensorBoard event files.
+    private var sinks: [any MetricsSink] = []
     private var bestScore = -Double.infinity
     private let randomReturns: [Double]
     /// Each task's latest normalised training score (0 until its first episode), for choosing the best checkpoint.
     private var lastScores: [Double] = []
-
-    public static let metricsHeader =
-        "step,task,episodes,return_mean,episode_length,success_rate,policy_loss,value_loss,entropy,kl_distilled,entropy_distilled,popart_mu,popart_sigma,steps_per_second"
 
     public var directory: URL { run.url }
     public var latestCheckpoint: URL { run.latestCheckpoint }
@@ -53,7 +47,7 @@ public final class TrainingRun {
         self.suiteReference = suiteReference
         self.learner = learner
         randomReturns = Self.randomReturns(suite.tasks, seed: learner.seed)
-        metricsRows = [Self.metricsHeader]
+        sinks = [CSVMetricsSink(file: run.url.appendingPathComponent("metrics.csv")), TensorBoardMetricsSink(directory: run.url)]
         do throws(ChorusError) {
             do {
                 try FileManager.default.createDirectory(at: run.checkpointsFolder, withIntermediateDirectories: true)
@@ -103,13 +97,7 @@ public final class TrainingRun {
             bestScore = score
         }
         // Keep the metrics written up to the checkpoint's step.
-        let text = (try? String(contentsOf: metricsFile, encoding: .utf8)) ?? Self.metricsHeader
-        metricsRows =
-            [Self.metricsHeader]
-            + text.split(separator: "\n").dropFirst().map(String.init).filter { line in
-                guard let step = line.split(separator: ",").first.flatMap({ Int($0) }) else { return false }
-                return step <= trainer.environmentSteps
-            }
+        sinks = [CSVMetricsSink(resuming: metricsFile, atStep: trainer.environmentSteps), TensorBoardMetricsSink(directory: run.url)]
         if SuiteDefinition(metadata: checkpoint.metadata) == nil {
             notices.append("this run predates saved suites; it uses the catalogue's '\(suiteReference)', and from now on keeps its own copy")
         } else if let current = try? catalogue.loadSuite(suiteReference).selecting(suite.tasks.map(\.name)),
@@ -186,8 +174,9 @@ public final class TrainingRun {
 
     /// Trains until `configuration.totalSteps` env steps or until `shouldStop()` says so; `report` gets
     /// a progress line after every iteration (`isLogLine` at log intervals, and for warnings).
-    public func train(report: (_ line: String, _ isLogLine: Bool) -> Void, shouldStop: () -> Bool) throws(ChorusError) -> Outcome {
+    public func train(report: @escaping (_ line: String, _ isLogLine: Bool) -> Void, shouldStop: () -> Bool) throws(ChorusError) -> Outcome {
         let trainer = learner, c = learner.configuration
+        let console = ConsoleMetricsSink { report($0, true) }
         let start = Date()
         let startSteps = trainer.environmentSteps
         var intervalStart = Date(), intervalSteps = trainer.environmentSteps
@@ -206,11 +195,9 @@ public final class TrainingRun {
             let crossed = before / c.logInterval != trainer.environmentSteps / c.logInterval || trainer.environmentSteps >= c.totalSteps
             if crossed {
                 let intervalRate = Double(trainer.environmentSteps - intervalSteps) / max(Date().timeIntervalSince(intervalStart), 1e-9)
-                let (line, warnings) = logInterval(stepsPerSecond: intervalRate)
+                let warnings = logInterval(stepsPerSecond: intervalRate, console: console)
                 intervalStart = Date(); intervalSteps = trainer.environmentSteps
-                try saveLatest()
-                try writeTensorBoard()
-                report(line, true)
+                try saveLatest(console: console)
                 for warning in warnings + saveBestIfImproved() { report("warning: " + warning, true) }
             } else {
                 let eta = Double(c.totalSteps - trainer.environmentSteps) / max(rate, 1e-9)
@@ -236,45 +223,20 @@ public final class TrainingRun {
     /// The mean normalised training score of the interval just logged (for the best checkpoint).
     private var intervalScore = -Double.infinity
 
-    /// Adds this interval's metrics rows and resets the statistics; returns a summary line and warnings.
-    private func logInterval(stepsPerSecond: Double) -> (line: String, warnings: [String]) {
-        let trainer = learner
-        var parts: [String] = [], warnings: [String] = []
-        var metrics = IntervalMetrics(step: trainer.environmentSteps)
+    /// Hands this interval's metrics to the sinks and resets the statistics; returns warnings.
+    private func logInterval(stepsPerSecond: Double, console: ConsoleMetricsSink) -> [String] {
+        var metrics = IntervalMetrics(step: learner.environmentSteps, tasks: suite.tasks.map(\.name))
         metrics.add("charts/SPS", stepsPerSecond)
+        learner.addMetrics(to: &metrics)
+        for sink in sinks + [console] { sink.record(metrics) }
+        var warnings: [String] = []
+        if lastScores.count != suite.tasks.count { lastScores = Array(repeating: 0, count: suite.tasks.count) }
         for (i, task) in suite.tasks.enumerated() {
-            let s = trainer.statistics[i]
-            metrics.add("charts/episodic_return", s.meanReturn, task: task.name)
-            metrics.add("charts/episodic_length", s.meanLength, task: task.name)
-            metrics.add("charts/success_rate", s.successRate, task: task.name)
-            metrics.add("losses/policy_loss", s.meanPolicyLoss, task: task.name)
-            metrics.add("losses/value_loss", s.meanValueLoss, task: task.name)
-            metrics.add("losses/entropy", s.meanEntropy, task: task.name)
-            metrics.add("losses/approx_kl", s.meanApproximateKullbackLeibler, task: task.name)
-            metrics.add("losses/clipfrac", s.meanClipFraction, task: task.name)
-            metrics.add("losses/explained_variance", s.meanExplainedVariance, task: task.name)
-            if trainer.configuration.distral != nil {
-                metrics.add("distral/kl", s.meanDistilledKullbackLeibler, task: task.name)
-                metrics.add("distral/entropy", s.meanDistilledEntropy, task: task.name)
+            let statistics = learner.statistics[i]
+            if statistics.episodes > 0 {
+                lastScores[i] = TaskEvaluation.normalizedScore(statistics.meanReturn, random: randomReturns[i], solved: task.spec.solvedReturn)
             }
-            if trainer.popArt.enabled {
-                metrics.add("popart/mu", trainer.popArt.mean(i), task: task.name)
-                metrics.add("popart/sigma", trainer.popArt.sigma(i), task: task.name)
-            }
-            func f(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "" }
-            metricsRows.append(
-                CSV.row([
-                    String(trainer.environmentSteps), task.name, String(s.episodes), f(s.meanReturn), f(s.meanLength),
-                    f(s.successRate), f(s.meanPolicyLoss), f(s.meanValueLoss), f(s.meanEntropy),
-                    f(s.meanDistilledKullbackLeibler), f(s.meanDistilledEntropy),
-                    f(trainer.popArt.mean(i)), f(trainer.popArt.sigma(i)), String(format: "%.0f", stepsPerSecond),
-                ]))
-            parts.append(s.episodes > 0 ? String(format: "%@ %.1f", task.name, s.meanReturn) : "\(task.name) –")
-            if lastScores.count != suite.tasks.count { lastScores = Array(repeating: 0, count: suite.tasks.count) }
-            if s.episodes > 0 {
-                lastScores[i] = TaskEvaluation.normalizedScore(s.meanReturn, random: randomReturns[i], solved: task.spec.solvedReturn)
-            }
-            let popArt = trainer.popArt
+            let popArt = learner.popArt
             if popArt.enabled, popArt.sigma(i) >= popArt.sigmaMax, warnedSigmaCeiling.insert(i).inserted {
                 warnings.append(
                     "task '\(task.name)': PopArt's σ sits at its ceiling sigma_max = \(popArt.sigmaMax), so its values are no longer normalised; is reward_scale (\(task.spec.rewardScale)) too large?"
@@ -282,18 +244,8 @@ public final class TrainingRun {
             }
         }
         intervalScore = lastScores.reduce(0, +) / Double(lastScores.count)
-        pendingMetrics = metrics
-        for i in trainer.statistics.indices { trainer.statistics[i] = TaskStatistics() }
-        return (String(format: "step %d  %.0f steps/s  ", trainer.environmentSteps, stepsPerSecond) + parts.joined(separator: "  "), warnings)
-    }
-
-    /// Appends the last interval's metrics to the run's TensorBoard event file (after its checkpoint, so a
-    /// resumed run never repeats a step).
-    private func writeTensorBoard() throws(ChorusError) {
-        guard let metrics = pendingMetrics else { return }
-        pendingMetrics = nil
-        if tensorBoard == nil { tensorBoard = try TensorBoardWriter(directory: directory, numbered: true) }
-        try tensorBoard?.write(scalars: metrics.scalars.map { ($0.name, $0.value) }, step: metrics.step)
+        for i in learner.statistics.indices { learner.statistics[i] = TaskStatistics() }
+        return warnings
     }
 
     /// Writes the best checkpoint when the last interval's score beats the best so far; returns a warning if it could not.
@@ -315,13 +267,16 @@ public final class TrainingRun {
         return checkpoint
     }
 
-    /// Saves the metrics file, then the latest checkpoint (metrics first, so a kill in between never loses a row:
-    /// on resume, rows past the checkpoint's step are dropped and written again).
-    public func saveLatest() throws(ChorusError) {
-        try AtomicFile.write(metricsRows.joined(separator: "\n") + "\n", to: metricsFile)
+    /// Saves the latest checkpoint between the sinks' `willCheckpoint` (`metrics.csv`: a kill in between never
+    /// loses a row, as a resumed run drops rows past its checkpoint's step) and `didCheckpoint` (TensorBoard
+    /// and the console line: a step is logged only once it is safe).
+    public func saveLatest(console: ConsoleMetricsSink? = nil) throws(ChorusError) {
+        let sinks = self.sinks + (console.map { [$0] } ?? [])
+        for sink in sinks { try sink.willCheckpoint() }
         do { try checkpoint().write(to: latestCheckpoint) } catch {
             throw ChorusError(file: latestCheckpoint.path, problem: error.problem)
         }
+        for sink in sinks { try sink.didCheckpoint() }
     }
 
     private func configurationText(_ configuration: AgentConfiguration, seed: UInt64) -> String {
