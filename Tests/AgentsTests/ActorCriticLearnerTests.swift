@@ -1,4 +1,5 @@
 @testable import Agents
+import Randomness
 import Environments
 import Foundation
 import NeuralNetworks
@@ -184,5 +185,53 @@ import Testing
         let report = Evaluator(episodes: 10, seed: 5, deterministic: true)
             .evaluate(suite: "maze", tasks: suite.tasks, policy: trainer.policy, popArt: trainer.popArt, policyTask: [0, 1])
         for task in report.tasks { #expect(task.successRate >= 0.9, "\(task.name): \(task.successRate)") }
+    }
+}
+
+/// The whole PPO minibatch loss through the network, against finite differences.
+@Suite struct ActorCriticLossGradientTests {
+    /// `Σ_i L_i` over a minibatch of every task (categorical and Gaussian heads, clipped policy and value
+    /// terms), after moving the parameters away from the acting ones so that ratios differ from 1: every
+    /// parameter's gradient from `minibatchGradients` matches central differences of the loss.
+    @Test(arguments: [["cart", "pendulum", "room"], ["room"]])
+    func ppoMinibatchGradientMatchesFiniteDifferences(taskNames: [String]) throws {
+        let tasks = try ActorCriticLearnerTests.mixed.selecting(taskNames).tasks
+        var c = AgentConfiguration.tiny
+        c.algorithm = .ppo
+        c.clipRange = 0.1
+        c.valueClipRange = 0.1
+        c.entropyCoefficient = 0.05
+        let learner = ActorCriticLearner(tasks: tasks, configuration: c, seed: 11)
+        learner.collectRollout()
+        var targets: [[Double]] = [], advantages: [[Double]] = []
+        for rollout in learner.rollouts {
+            let (returns, rawAdvantages) = ActorCriticLearner.returnsAndAdvantages(rollout, configuration: c)
+            var normalized = rawAdvantages
+            ActorCriticLearner.standardize(&normalized)
+            targets.append(returns)
+            advantages.append(normalized)
+        }
+        var noise = RandomGenerator(seed: 99)
+        for parameter in learner.policy.parameters {
+            for k in parameter.value.storage.indices { parameter.value.storage[k] += Float(0.1 * noise.normal()) }
+        }
+        let rows = learner.rollouts.map { rollout in (0..<12).map { ($0 * 7) % rollout.count } }
+        func loss() -> Double {
+            (try? learner.minibatchGradients(rows: rows, targets: targets, advantages: advantages, clipRange: c.clipRange))?
+                .reduce(0) { $0 + $1.total } ?? .nan
+        }
+        let terms = try learner.minibatchGradients(rows: rows, targets: targets, advantages: advantages, clipRange: c.clipRange)
+        #expect(terms.contains { $0.clipFraction > 0 }, "the clipped branch is exercised")
+        let analytic = learner.policy.parameters.map { $0.gradient.storage.map(Double.init) }
+        for (parameter, gradient) in zip(learner.policy.parameters, analytic) {
+            let checked = Array(stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 16)))
+            var values = checked.map { parameter.value.storage[$0] }
+            let numeric = GradientCheck.numerical(&values, step: 1e-3) { trial in
+                for (index, value) in zip(checked, trial) { parameter.value.storage[index] = value }
+                return loss()
+            }
+            for (index, value) in zip(checked, values) { parameter.value.storage[index] = value }
+            GradientCheck.expectClose(checked.map { gradient[$0] }, numeric, tolerance: 2e-2, what: parameter.name)
+        }
     }
 }

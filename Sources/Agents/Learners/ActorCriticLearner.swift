@@ -147,43 +147,68 @@ public final class ActorCriticLearner {
             for minibatch in 0..<minibatches {
                 let range = (minibatch * count / minibatches)..<((minibatch + 1) * count / minibatches)
                 let rows = permutations.map { Array($0[range]) }
-                for i in tasks.indices { gather(task: i, rows: rows[i]) }
-                policy.forward(minibatchInputs)
-                policy.zeroGradients()
-                for i in tasks.indices {
-                    let losses = lossGradients(task: i, rows: rows[i], targets: targets[i], advantages: advantages[i], clipRange: clipRange)
-                    guard losses.policy.isFinite, losses.value.isFinite, losses.entropy.isFinite else {
-                        throw TrainingError(
-                            "non-finite loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(losses.policy), value \(losses.value), entropy \(losses.entropy))"
-                        )
-                    }
-                    statistics[i].policyLoss += losses.policy
-                    statistics[i].valueLoss += losses.value
-                    statistics[i].entropy += losses.entropy
-                    statistics[i].approximateKullbackLeibler += losses.approximateKullbackLeibler
-                    statistics[i].clipFraction += losses.clipFraction
+                let losses = try minibatchGradients(rows: rows, targets: targets, advantages: advantages, clipRange: clipRange)
+                for (i, terms) in losses.enumerated() {
+                    statistics[i].policyLoss += terms.policy
+                    statistics[i].valueLoss += terms.value
+                    statistics[i].entropy += terms.entropy
+                    statistics[i].approximateKullbackLeibler += terms.approximateKullbackLeibler
+                    statistics[i].clipFraction += terms.clipFraction
                     statistics[i].updates += 1
-                    if policy.distral != nil {
-                        let distral = distralGradients(task: i, rows: rows[i])
-                        guard distral.loss.isFinite else {
-                            throw TrainingError("non-finite distillation loss in task '\(tasks[i].name)' at step \(environmentSteps)")
-                        }
+                    if let distral = terms.distral {
                         statistics[i].distilledKullbackLeibler += distral.kullbackLeibler
                         statistics[i].distilledEntropy += distral.distilledEntropy
-                    }
-                }
-                let policyGradients = policyGradients, valueGradients = valueGradients, distilledGradients = distilledGradients
-                policy.backward { task, output, gradient in
-                    switch output {
-                    case .policy: gradient.copyRows(0..<gradient.rows, of: policyGradients[task])
-                    case .value: gradient.copyRows(0..<gradient.rows, of: valueGradients[task])
-                    case .distilled: gradient.copyRows(0..<gradient.rows, of: distilledGradients[task])
                     }
                 }
                 try optimization.apply(atStep: environmentSteps)
             }
         }
         updates += 1
+    }
+
+    /// One task's loss terms on a minibatch (row means), and the total `L_π + c_V·L_V − c_H·H (+ Distral's term)`.
+    struct LossTerms {
+        var policy: Double, value: Double, entropy: Double
+        var approximateKullbackLeibler: Double, clipFraction: Double
+        var distral: (loss: Double, kullbackLeibler: Double, distilledEntropy: Double)?
+        var total: Double = 0
+    }
+
+    /// Forward pass, losses and backward pass of one minibatch (`rows[i]` are task i's rollout rows):
+    /// leaves `∂(Σ_i L_i)/∂θ` in every parameter's gradient and returns each task's loss terms. Throws,
+    /// before any gradient is used, when a loss is not finite.
+    func minibatchGradients(rows: [[Int]], targets: [[Double]], advantages: [[Double]], clipRange: Double) throws(TrainingError) -> [LossTerms] {
+        for i in tasks.indices { gather(task: i, rows: rows[i]) }
+        policy.forward(minibatchInputs)
+        policy.zeroGradients()
+        var losses: [LossTerms] = []
+        for i in tasks.indices {
+            var terms = lossGradients(task: i, rows: rows[i], targets: targets[i], advantages: advantages[i], clipRange: clipRange)
+            guard terms.policy.isFinite, terms.value.isFinite, terms.entropy.isFinite else {
+                throw TrainingError(
+                    "non-finite loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(terms.policy), value \(terms.value), entropy \(terms.entropy))"
+                )
+            }
+            terms.total = terms.policy + configuration.valueCoefficient * terms.value - configuration.entropyCoefficient * terms.entropy
+            if policy.distral != nil {
+                let distral = distralGradients(task: i, rows: rows[i])
+                guard distral.loss.isFinite else {
+                    throw TrainingError("non-finite distillation loss in task '\(tasks[i].name)' at step \(environmentSteps)")
+                }
+                terms.distral = distral
+                terms.total += distral.loss
+            }
+            losses.append(terms)
+        }
+        let policyGradients = policyGradients, valueGradients = valueGradients, distilledGradients = distilledGradients
+        policy.backward { task, output, gradient in
+            switch output {
+            case .policy: gradient.copyRows(0..<gradient.rows, of: policyGradients[task])
+            case .value: gradient.copyRows(0..<gradient.rows, of: valueGradients[task])
+            case .distilled: gradient.copyRows(0..<gradient.rows, of: distilledGradients[task])
+            }
+        }
+        return losses
     }
 
     /// Unnormalised targets G and advantages A of one rollout with the preset's estimator.
@@ -204,9 +229,7 @@ public final class ActorCriticLearner {
     /// Fills `policyGradients[i]` and `valueGradients[i]` (and the log-std gradient) with ∂L_i/∂outputs
     /// for the minibatch of the last forward pass, whose row k is rollout row `rows[k]`, and returns the
     /// loss terms and diagnostics (means over the rows).
-    private func lossGradients(task i: Int, rows: [Int], targets: [Double], advantages: [Double], clipRange: Double)
-        -> (policy: Double, value: Double, entropy: Double, approximateKullbackLeibler: Double, clipFraction: Double)
-    {
+    private func lossGradients(task i: Int, rows: [Int], targets: [Double], advantages: [Double], clipRange: Double) -> LossTerms {
         let settings = configuration
         let rowCount = rows.count
         let scale = 1 / Float(rowCount)
@@ -272,10 +295,9 @@ public final class ActorCriticLearner {
             valueGradients[i][row, 0] = Float(valueCoefficient * term.slope) * scale
         }
         let rowsDouble = Double(rowCount)
-        return (
-            policyLoss / rowsDouble, valueLoss / rowsDouble, entropy / rowsDouble, approximateKullbackLeibler / rowsDouble,
-            Double(clipped) / rowsDouble
-        )
+        return LossTerms(
+            policy: policyLoss / rowsDouble, value: valueLoss / rowsDouble, entropy: entropy / rowsDouble,
+            approximateKullbackLeibler: approximateKullbackLeibler / rowsDouble, clipFraction: Double(clipped) / rowsDouble)
     }
 
     /// `1 − Var(G − V)/Var(G)`: 1 when the values predict the returns, 0 when they do no better than their mean
