@@ -83,7 +83,7 @@ import Testing
         #expect(again.tasks.map { withoutMap($0.spec) } == suite.tasks.map { withoutMap($0.spec) })
         #expect(SuiteDefinition(again) == definition)
         for (task, reloaded) in zip(suite.tasks, again.tasks) {
-            if case .gridworld(let a) = task.prototype, case .gridworld(let b) = reloaded.prototype {
+            if let a = task.prototype.environment as? Gridworld, let b = reloaded.prototype.environment as? Gridworld {
                 #expect(
                     a.map.cells == b.map.cells && a.map.start == b.map.start && a.goalCells == b.goalCells && a.maxEpisodeSteps == b.maxEpisodeSteps)
             }

@@ -61,7 +61,7 @@ struct ConformanceTests {
         let traces = try Self.traces(in: file)
         #expect(!traces.isEmpty, "no traces in \(file.lastPathComponent)")
         for trace in traces {
-            guard let prototype = EnvironmentPrototype.classicControl(trace.env) else {
+            guard let prototype = EnvironmentRegistry.members.first(where: { $0.id == trace.env })?.standard() else {
                 Issue.record("\(file.lastPathComponent): unknown env \(trace.env)")
                 return
             }

@@ -1,4 +1,5 @@
 import Environments
+import Randomness
 import Foundation
 import TestSupport
 import Testing
@@ -75,5 +76,22 @@ import Testing
         let suite = try catalogue.loadSuite("classic-control")
         #expect(try suite.selecting(["Pendulum-v1", "CartPole-v1"]).tasks.map(\.name) == ["Pendulum-v1", "CartPole-v1"])
         #expect(throws: ChorusError.self) { try suite.selecting(["Pong"]) }
+    }
+}
+
+/// The open registry: ids, standard prototypes, and families' own task keys.
+@Suite struct EnvironmentRegistryTests {
+    @Test func idsAreUniqueAndEveryStandardPrototypeSteps() {
+        let ids = EnvironmentRegistry.members.map(\.id)
+        #expect(Set(ids).count == ids.count, "no id is registered twice")
+        for member in EnvironmentRegistry.members {
+            let prototype = member.standard()
+            #expect(prototype.environment.id == member.id, "\(member.id)'s standard environment reports its id")
+            let batch = prototype.makeBatch(count: 3, seed: 1)
+            var rng = RandomGenerator(seed: 5)
+            batch.stepRandomly(steps: 50, using: &rng)
+            #expect(batch.observations.count == 3 * prototype.environment.observationSpace.size)
+            #expect(EnvironmentRegistry.family(of: member.id) != nil)
+        }
     }
 }

@@ -113,8 +113,8 @@ def main():
     for env_id in CLASSIC:
         rows.append((env_id, 1, (env_id, "1 env"), f"Gymnasium `{env_id}`", lambda e=env_id: single(e), "gymnasium"))
         rows.append((env_id, VECTOR, (env_id, "16 envs"), f"Gymnasium SyncVectorEnv ×{VECTOR}", lambda e=env_id: vector(e), "gymnasium"))
-    rows.append(("Gridworld 8×8 ↔ MiniGrid-Empty-8x8 ¹", 1, ("Gridworld 8x8", "1 env"), f"MiniGrid `{GRID}`", lambda: single(GRID), "minigrid"))
-    rows.append(("Gridworld 8×8 ↔ MiniGrid-Empty-8x8 ¹", VECTOR, ("Gridworld 8x8", "16 envs"), f"MiniGrid SyncVectorEnv ×{VECTOR}", lambda: vector(GRID), "minigrid"))
+    rows.append(("Gridworld 8×8 ↔ MiniGrid-Empty-8x8 ¹", 1, ("Gridworld", "1 env"), f"MiniGrid `{GRID}`", lambda: single(GRID), "minigrid"))
+    rows.append(("Gridworld 8×8 ↔ MiniGrid-Empty-8x8 ¹", VECTOR, ("Gridworld", "16 envs"), f"MiniGrid SyncVectorEnv ×{VECTOR}", lambda: vector(GRID), "minigrid"))
     rows.append(("MinAtar Breakout (peer only) ²", 1, None, "MinAtar `breakout`", minatar_breakout, "minatar"))
 
     table = ["| environment | envs | Chorus steps/s | peer | peer steps/s | Chorus / peer |", "|---|---|---|---|---|---|"]

@@ -4,8 +4,9 @@ import Randomness
 ///
 /// Copy `i` draws its resets from `RandomGenerator(seed: seed, stream: stream + i)`, so the batch is
 /// deterministic and copies never share randomness. The step loop works on local copies of the
-/// buffers (moved out and back), so it runs without exclusivity checks or copy-on-write, and it is
-/// pre-specialised for every built-in environment.
+/// buffers (moved out and back), so it runs without exclusivity checks or copy-on-write. It is compiled
+/// for `E` where the batch is made from a concrete type (the inlinable initialiser hands the loop over
+/// as a closure), which `EnvironmentPrototype` does for every registered environment.
 public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
     /// One environment of the batch with its own random stream and running episode reward.
     struct Lane {
@@ -26,9 +27,18 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
     private let observationSize: Int
     private let actionSize: Int
     private var randomActions: [Float]
+    /// The step loop, `stepLanes` compiled for `E`.
+    private let stepLoop: (EnvironmentBatch<E>, UnsafeBufferPointer<Float>) -> Void
 
     /// `count` copies of `prototype`, seeded from `seed` on streams `stream ..< stream + count`.
-    public init(_ prototype: E, count: Int, seed: UInt64, stream: UInt64 = 0) {
+    @inlinable
+    public convenience init(_ prototype: E, count: Int, seed: UInt64, stream: UInt64 = 0) {
+        self.init(prototype, count: count, seed: seed, stream: stream) { batch, actions in batch.stepLanes(actions: actions) }
+    }
+
+    @usableFromInline
+    init(_ prototype: E, count: Int, seed: UInt64, stream: UInt64, stepLoop: @escaping (EnvironmentBatch<E>, UnsafeBufferPointer<Float>) -> Void) {
+        self.stepLoop = stepLoop
         precondition(count > 0, "a batch needs at least one environment")
         lanes = (0..<count).map { Lane(environment: prototype, generator: RandomGenerator(seed: seed, stream: stream &+ UInt64($0))) }
         observationSpace = prototype.observationSpace
@@ -66,13 +76,10 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
         }
     }
 
-    @_specialize(where E == CartPole)
-    @_specialize(where E == Acrobot)
-    @_specialize(where E == MountainCar)
-    @_specialize(where E == MountainCarContinuous)
-    @_specialize(where E == Pendulum)
-    @_specialize(where E == Gridworld)
-    public func step(actions: UnsafeBufferPointer<Float>) {
+    public func step(actions: UnsafeBufferPointer<Float>) { stepLoop(self, actions) }
+
+    @usableFromInline
+    func stepLanes(actions: UnsafeBufferPointer<Float>) {
         precondition(actions.count >= count * actionSize, "expected \(count * actionSize) action values, got \(actions.count)")
         var lanes = [Lane](), obs = [Float](), final = [Float](), rewards = [Double](), terminated = [Bool](), truncated = [Bool]()
         swap(&lanes, &self.lanes); swap(&obs, &observations); swap(&final, &finalObservations)

@@ -26,7 +26,7 @@ public struct SuiteDefinition: Equatable, Sendable {
         for task in suite.tasks {
             let spec = task.spec
             var fields = ["name: \(ConfigurationNode.quoted(spec.name))", "env: \(ConfigurationNode.quoted(spec.env))"]
-            if case .gridworld(let world) = task.prototype {
+            if let world = task.prototype.environment as? Gridworld {
                 let text = world.map.text
                 var reference = "maps/\(world.map.name).txt", suffix = 2
                 while let existing = maps[reference], existing != text {
@@ -39,6 +39,12 @@ public struct SuiteDefinition: Equatable, Sendable {
             if let goal = spec.goal { fields.append("goal: [\(goal.column), \(goal.row)]") }
             if let start = spec.start { fields.append("start: [\(start.column), \(start.row)]") }
             if let maxSteps = spec.maxSteps { fields.append("max_steps: \(maxSteps)") }
+            for (key, value) in spec.settings.sorted(by: { $0.key < $1.key }) {
+                let plain =
+                    !value.isEmpty
+                    && value.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "._+-".unicodeScalars.contains($0) }
+                fields.append("\(key): \(plain ? value : ConfigurationNode.quoted(value))")
+            }
             fields.append("reward_scale: \(Self.number(spec.rewardScale))")
             fields.append("solved_return: \(Self.number(spec.solvedReturn))")
             lines.append("  - {" + fields.joined(separator: ", ") + "}")

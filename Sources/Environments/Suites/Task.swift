@@ -8,5 +8,3 @@ public struct Task: Sendable {
     public var actionSpace: Space { prototype.environment.actionSpace }
     public var maxEpisodeSteps: Int { prototype.environment.maxEpisodeSteps }
 }
-
-extension EnvironmentPrototype: @unchecked Sendable {}

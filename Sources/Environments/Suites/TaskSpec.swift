@@ -16,6 +16,8 @@ public struct TaskSpec: Equatable, Sendable {
     public var rewardScale: Double
     /// The mean return (unscaled) at which the task counts as solved.
     public var solvedReturn: Double
+    /// The environment family's own keys besides a gridworld's `map`, `goal` and `start`, as written (scalars).
+    public var settings: [String: String] = [:]
 
     public init(
         name: String, env: String, map: String? = nil, goal: GridPosition? = nil, start: GridPosition? = nil,
@@ -39,33 +41,41 @@ public struct TaskSpec: Equatable, Sendable {
             }
     }
 
-    static let keys: Set<String> = ["name", "env", "map", "goal", "start", "max_steps", "reward_scale", "solved_return"]
+    /// The keys every task may have; each environment family adds its own (`EnvironmentFamily.taskKeys`).
+    static let commonKeys: Set<String> = ["name", "env", "max_steps", "reward_scale", "solved_return"]
 
-    /// Reads a task from its YAML mapping.
-    init(_ node: ConfigurationNode) throws(ChorusError) {
-        let fields = try node.mapping(allowedKeys: Self.keys)
+    /// Reads a task from its YAML mapping, with the family that builds its environment and its fields.
+    static func read(_ node: ConfigurationNode) throws(ChorusError) -> (
+        spec: TaskSpec, family: EnvironmentFamily, fields: [String: ConfigurationNode]
+    ) {
+        let familyKeys = EnvironmentRegistry.families.reduce(into: Set<String>()) { $0.formUnion($1.taskKeys) }
+        let fields = try node.mapping(allowedKeys: commonKeys.union(familyKeys))
         guard let nameNode = fields["name"] else { throw node.error("missing key 'name'") }
         guard let envNode = fields["env"] else { throw node.error("missing key 'env'") }
         guard let solved = fields["solved_return"] else { throw node.error("missing key 'solved_return'") }
-        self.name = try nameNode.string()
-        guard Self.isValidName(name) else {
+        let name = try nameNode.string()
+        guard isValidName(name) else {
             throw nameNode.error("task name '\(name)' must be 1–64 characters from A–Z, a–z, 0–9, '.', '_' and '-'")
         }
-        self.env = try envNode.string()
-        self.map = try fields["map"]?.string()
-        self.goal = try fields["goal"].map { node throws(ChorusError) in GridPosition(try node.intPair()) }
-        self.start = try fields["start"].map { node throws(ChorusError) in GridPosition(try node.intPair()) }
-        self.maxSteps = try fields["max_steps"]?.int(in: 1...100_000_000)
-        self.rewardScale = try fields["reward_scale"]?.double() ?? 1
-        self.solvedReturn = try solved.double()
-        if rewardScale <= 0 { throw fields["reward_scale"]!.error("must be positive") }
-        if env != "Gridworld" {
-            for key in ["map", "goal", "start"] where fields[key] != nil {
-                throw fields[key]!.error("only Gridworld tasks take '\(key)'")
-            }
-        } else if map == nil {
-            throw node.error("a Gridworld task needs 'map'")
+        let env = try envNode.string()
+        guard let family = EnvironmentRegistry.family(of: env) else {
+            throw node.error("unknown environment id '\(env)' (known: \(EnvironmentRegistry.knownIDs))")
         }
+        for key in fields.keys.sorted() where !commonKeys.contains(key) && !family.taskKeys.contains(key) {
+            let takers = EnvironmentRegistry.families.filter { $0.taskKeys.contains(key) }.flatMap { $0.members.map(\.id) }
+            throw fields[key]!.error("only \(takers.joined(separator: ", ")) tasks take '\(key)'")
+        }
+        var spec = TaskSpec(
+            name: name, env: env, map: try fields["map"]?.string(),
+            goal: try fields["goal"].map { node throws(ChorusError) in GridPosition(try node.intPair()) },
+            start: try fields["start"].map { node throws(ChorusError) in GridPosition(try node.intPair()) },
+            maxSteps: try fields["max_steps"]?.int(in: 1...100_000_000), rewardScale: try fields["reward_scale"]?.double() ?? 1,
+            solvedReturn: try solved.double())
+        if spec.rewardScale <= 0 { throw fields["reward_scale"]!.error("must be positive") }
+        for key in family.taskKeys.subtracting(["map", "goal", "start"]) {
+            if let value = fields[key] { spec.settings[key] = try value.string() }
+        }
+        return (spec, family, fields)
     }
 }
 

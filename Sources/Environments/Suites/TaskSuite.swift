@@ -33,7 +33,7 @@ public struct TaskSuite: Sendable {
     }
 
     /// Parses suite YAML `text` whose maps come from `maps` (a map reference and its node → the map).
-    public static func parse(_ text: String, file: String, maps: MapLoader) throws(ChorusError) -> TaskSuite {
+    public static func parse(_ text: String, file: String, maps: @escaping MapLoader) throws(ChorusError) -> TaskSuite {
         try parse(ConfigurationNode.parse(text, file: file), url: URL(fileURLWithPath: file), maps: maps)
     }
 
@@ -43,7 +43,7 @@ public struct TaskSuite: Sendable {
     /// The most tasks one suite may hold.
     public static let maximumTasks = 256
 
-    private static func parse(_ root: ConfigurationNode, url: URL, maps loadMap: MapLoader) throws(ChorusError) -> TaskSuite {
+    private static func parse(_ root: ConfigurationNode, url: URL, maps loadMap: @escaping MapLoader) throws(ChorusError) -> TaskSuite {
         let fields = try root.mapping(allowedKeys: ["name", "description", "tasks"])
         guard let tasksNode = fields["tasks"] else { throw root.error("missing key 'tasks'") }
         let taskNodes = try tasksNode.sequence()
@@ -52,50 +52,23 @@ public struct TaskSuite: Sendable {
         var tasks: [Task] = []
         var mapCache: [String: GridMap] = [:]
         for node in taskNodes {
-            let spec = try TaskSpec(node)
+            let (spec, family, fields) = try TaskSpec.read(node)
             if tasks.contains(where: { $0.name == spec.name }) {
                 throw node.error("duplicate task name '\(spec.name)'")
             }
-            let prototype: EnvironmentPrototype
-            if let classic = EnvironmentPrototype.classicControl(spec.env, maxSteps: spec.maxSteps) {
-                prototype = classic
-            } else if spec.env == "Gridworld", let mapName = spec.map {
-                let map: GridMap
-                if let cached = mapCache[mapName] { map = cached } else { map = try loadMap(mapName, node) }
-                mapCache[mapName] = map
-                prototype = .gridworld(try Self.gridworld(spec, map: map, node: node))
-            } else {
-                let known = EnvironmentPrototype.registry.map(\.id).joined(separator: ", ")
-                throw node.error("unknown environment id '\(spec.env)' (known: \(known))")
-            }
-            tasks.append(Task(spec: spec, prototype: prototype))
+            let request = EnvironmentFamily.Request(
+                spec: spec, fields: fields, node: node,
+                loadMap: { reference throws(ChorusError) in
+                    if let cached = mapCache[reference] { return cached }
+                    let map = try loadMap(reference, node)
+                    mapCache[reference] = map
+                    return map
+                })
+            tasks.append(Task(spec: spec, prototype: try family.make(request)))
         }
         let description = try fields["description"]?.string() ?? ""
         let name = try fields["name"]?.string() ?? url.deletingPathExtension().lastPathComponent
         return TaskSuite(name: name, description: description, file: url.path, tasks: tasks)
-    }
-
-    /// The gridworld of a task: the map with the task's goal, start and time limit, checked for reachability.
-    static func gridworld(_ spec: TaskSpec, map: GridMap, node: ConfigurationNode) throws(ChorusError) -> Gridworld {
-        func cell(_ position: GridPosition?, _ key: String) throws(ChorusError) -> Int? {
-            guard let position else { return nil }
-            guard position.column >= 0, position.column < map.width, position.row >= 0, position.row < map.height else {
-                throw node.error("\(key) [\(position.column), \(position.row)] is outside the \(map.width)×\(map.height) map '\(map.name)'")
-            }
-            let index = map.index(column: position.column, row: position.row)
-            guard [.floor, .goal].contains(map.cells[index]) else {
-                throw node.error("\(key) [\(position.column), \(position.row)] is not a free cell of map '\(map.name)'")
-            }
-            return index
-        }
-        let goal = try cell(spec.goal, "goal")
-        let start = try cell(spec.start, "start")
-        let world = Gridworld(map: map, goal: goal, start: start, maxEpisodeSteps: spec.maxSteps)
-        let reachable = map.reachableCells(from: world.startCell)
-        guard world.goalCells.allSatisfy(reachable.contains) else {
-            throw node.error("the goal of task '\(spec.name)' cannot be reached from its start on map '\(map.name)'")
-        }
-        return world
     }
 
     /// The suite narrowed to the named tasks (for `--task`), in the given order.

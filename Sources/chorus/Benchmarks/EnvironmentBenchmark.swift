@@ -1,15 +1,11 @@
 import Environments
 import Randomness
 
-/// Steps per second of every built-in environment, alone and in a 16-environment batch, with random
+/// Steps per second of every registered environment (with its standard settings), alone and in a 16-environment batch, with random
 /// actions, auto-reset and observation encoding included.
 enum EnvironmentBenchmark {
     static func run(_ timer: Stopwatch) -> BenchmarkSection {
-        let emptyRoom = try! GridMap.parse("########\n#A.....#\n#......#\n#......#\n#......#\n#......#\n#.....G#\n########", name: "empty-8x8")
-        let prototypes: [(String, EnvironmentPrototype)] =
-            EnvironmentPrototype.registry.compactMap { entry in
-                EnvironmentPrototype.classicControl(entry.id).map { (entry.id, $0) }
-            } + [("Gridworld 8x8", .gridworld(Gridworld(map: emptyRoom)))]
+        let prototypes = EnvironmentRegistry.members.map { ($0.id, $0.standard()) }
         var rows: [(String, [Double])] = []
         for (name, prototype) in prototypes {
             var rng = RandomGenerator(seed: 2)

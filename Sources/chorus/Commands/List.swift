@@ -21,7 +21,7 @@ struct List: ParsableCommand {
             let rows: [(String, String)]
             switch kind {
             case .envs:
-                rows = EnvironmentPrototype.registry.map { ($0.id, $0.description) }
+                rows = EnvironmentRegistry.members.map { ($0.id, $0.description) }
             case .suites:
                 rows = catalogue.suiteNames.map { name in
                     do {
