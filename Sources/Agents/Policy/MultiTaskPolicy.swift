@@ -164,7 +164,10 @@ public final class MultiTaskPolicy: ParameterContainer {
     }
 
     /// π₀'s logits h for task i's rows of the last forward pass (Distral agents only).
-    public func distilledOutput(_ task: Int) -> Tensor { distilled!.output(route: task, head: 0) }  // π₀'s network has one head
+    public func distilledOutput(_ task: Int) -> Tensor { distilled!.output(route: task, head: Self.distilledHead) }
+
+    /// π₀'s network has one head per route, its logits.
+    static let distilledHead = 0
 
     /// Task i's value-head output (`rows × 1`) from the last forward pass.
     public func valueOutput(_ task: Int) -> Tensor {
@@ -174,9 +177,9 @@ public final class MultiTaskPolicy: ParameterContainer {
     /// Task i's torso features (its last hidden layer, `rows × torso size`) from the last forward pass.
     public func features(_ task: Int) -> Tensor { networks[tasks[task].network].features(route: tasks[task].route) }
 
-    /// Backpropagates the last forward pass. `fill(task, head, &gradient)` writes ∂L/∂output of the
-    /// task's policy head (head 0), value head (head 1) or, for Distral agents, π₀'s logits on the task's
-    /// rows (head 2); `featureGradient(task, &gradient)`, when given, adds ∂L/∂features of the task's
+    /// Backpropagates the last forward pass. `fill(task, output, &gradient)` writes ∂L/∂output of the
+    /// task's `.policy` head, `.value` head or, for Distral agents, π₀'s logits on the task's rows
+    /// (`.distilled`); `featureGradient(task, &gradient)`, when given, adds ∂L/∂features of the task's
     /// torso features. Parameter gradients accumulate.
     public func backward(
         _ fill: (_ task: Int, _ output: Output, _ gradient: inout Tensor) -> Void,
