@@ -72,6 +72,11 @@ public final class EnvironmentBatch<E: Environment>: VectorEnvironment {
     @_specialize(where E == MountainCarContinuous)
     @_specialize(where E == Pendulum)
     @_specialize(where E == Gridworld)
+    @_specialize(where E == MinAtarEnvironment<Asterix>)
+    @_specialize(where E == MinAtarEnvironment<Breakout>)
+    @_specialize(where E == MinAtarEnvironment<Freeway>)
+    @_specialize(where E == MinAtarEnvironment<Seaquest>)
+    @_specialize(where E == MinAtarEnvironment<SpaceInvaders>)
     public func step(actions: UnsafeBufferPointer<Float>) {
         precondition(actions.count >= count * actionSize, "expected \(count * actionSize) action values, got \(actions.count)")
         var lanes = [Lane](), obs = [Float](), final = [Float](), rewards = [Double](), terminated = [Bool](), truncated = [Bool]()
