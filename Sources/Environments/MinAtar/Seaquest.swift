@@ -154,8 +154,8 @@ public struct Seaquest: MinAtarGame {
         let movesRight = random.rand() < 0.5
         let isSub = random.rand() < 1.0 / 3.0
         let row = random.randint(1, 9)
-        let blocked = { (enemy: Entity) in enemy.y == row && enemy.movesRight != movesRight }
-        if subs.contains(where: blocked) || fish.contains(where: blocked) { return }
+        for enemy in subs where enemy.y == row && enemy.movesRight != movesRight { return }
+        for enemy in fish where enemy.y == row && enemy.movesRight != movesRight { return }
         let enemy = Entity(x: movesRight ? 0 : 9, y: row, movesRight: movesRight, moveTimer: moveSpeed, shotTimer: isSub ? 10 : 0)
         if isSub {
             subs.append(enemy)
