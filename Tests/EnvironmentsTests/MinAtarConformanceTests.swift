@@ -203,7 +203,9 @@ struct MinAtarConformanceTests {
         case Seaquest.referenceName: Self.check(scenario, before: Self.seaquest(scenario.before), after: Self.seaquest(scenario.after))
         case SpaceInvaders.referenceName:
             Self.check(scenario, before: Self.spaceInvaders(scenario.before), after: Self.spaceInvaders(scenario.after))
-        default: Issue.record("\(scenario.name): no scenario reader for \(scenario.game)")
+        default:
+            let keys = scenario.before.keys.sorted().joined(separator: ", ")
+            Issue.record("\(scenario.name): no scenario reader for \(scenario.game) states (keys \(keys)); add one to MinAtarConformanceTests")
         }
     }
 

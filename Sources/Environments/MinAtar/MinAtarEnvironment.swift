@@ -14,7 +14,7 @@ import Randomness
 ///
 /// Seeding: `seed(s)` then `reset()` is the reference protocol (`env.seed(s); env.reset()`), and later
 /// resets continue the same stream. Through the `Environment` protocol, the first `reset(using:)` of an
-/// environment that was never seeded seeds it from one 32-bit draw of the caller's generator (so each lane of
+/// environment that was never seeded seeds it with the high 32 bits of one draw of the caller's generator (so each lane of
 /// a batch gets its own reproducible MinAtar stream); every later reset ignores the caller's generator and
 /// continues the game's own stream, as the reference does.
 public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
