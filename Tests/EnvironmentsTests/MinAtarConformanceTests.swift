@@ -25,7 +25,11 @@ struct MinAtarConformanceTests {
             }
         }
         struct Step: Decodable {
-            var a: Int, ea: Int, r: Int, t: Bool, w: Int, o: [Int]
+            var action: Int, executedAction: Int, reward: Int, terminal: Bool, words: Int, observation: [Int]
+
+            enum CodingKeys: String, CodingKey {
+                case action = "a", executedAction = "ea", reward = "r", terminal = "t", words = "w", observation = "o"
+            }
         }
         struct GeneratorDigest: Decodable {
             var pos: Int
@@ -109,17 +113,19 @@ struct MinAtarConformanceTests {
             }
             for (stepIndex, record) in episode.steps.enumerated() {
                 words = environment.random.wordsConsumed
-                let (observation, outcome) = environment.step(record.a)
+                let (observation, outcome) = environment.step(record.action)
                 let drawn = environment.random.wordsConsumed - words
                 var problems: [String] = []
-                if environment.lastAction != record.ea { problems.append("executed action \(environment.lastAction) != \(record.ea)") }
-                if outcome.reward != Double(record.r) { problems.append("reward \(outcome.reward) != \(record.r)") }
-                if outcome.terminated != record.t { problems.append("terminal \(outcome.terminated) != \(record.t)") }
+                if environment.lastAction != record.executedAction {
+                    problems.append("executed action \(environment.lastAction) != \(record.executedAction)")
+                }
+                if outcome.reward != Double(record.reward) { problems.append("reward \(outcome.reward) != \(record.reward)") }
+                if outcome.terminated != record.terminal { problems.append("terminal \(outcome.terminated) != \(record.terminal)") }
                 if outcome.truncated { problems.append("truncated without a time limit") }
-                if drawn != record.w { problems.append("\(drawn) words drawn, recorded \(record.w)") }
-                if setCells(observation) != record.o { problems.append("observation \(setCells(observation)) != \(record.o)") }
+                if drawn != record.words { problems.append("\(drawn) words drawn, recorded \(record.words)") }
+                if setCells(observation) != record.observation { problems.append("observation \(setCells(observation)) != \(record.observation)") }
                 if !problems.isEmpty {
-                    Issue.record("\(place) step \(stepIndex + 1) (action \(record.a)): \(problems.joined(separator: "; "))")
+                    Issue.record("\(place) step \(stepIndex + 1) (action \(record.action)): \(problems.joined(separator: "; "))")
                     return matched
                 }
                 matched += 1

@@ -209,6 +209,13 @@ import Testing
         }
     }
 
+    @Test func randomPlayCountsEpisodes() throws {
+        var rng = RandomGenerator(seed: 5)
+        #expect(try #require(MinAtar.make(id: "MinAtar/Freeway-v1")).stepRandomly(steps: 5002, using: &rng) == 2)
+        let breakoutEpisodes = try #require(MinAtar.make(id: "MinAtar/Breakout-v0")).stepRandomly(steps: 20_000, using: &rng)
+        #expect(breakoutEpisodes > 1000 && breakoutEpisodes < 3000, "random Breakout episodes last about 11.5 steps")
+    }
+
     @Test func sceneColoursCellsByTheirHighestChannel() {
         var environment = MinAtarEnvironment<Breakout>(stickyActionProbability: 0)
         environment.seed(0)

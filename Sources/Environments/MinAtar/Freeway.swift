@@ -41,8 +41,8 @@ public struct Freeway: MinAtarGame {
         var periods: SIMD8<Int32> = .zero
         for car in 0..<8 { periods[car] = Int32(random.randint(1, 6)) }
         for car in 0..<8 {
-            let u = random.rand()
-            carSpeed[car] = u > 0.5 ? periods[car] : (u < 0.5 ? -periods[car] : 0)
+            let coin = random.rand()  // MinAtar takes sign(coin − 0.5): exactly 0.5 would stop the car
+            carSpeed[car] = coin > 0.5 ? periods[car] : (coin < 0.5 ? -periods[car] : 0)
             carTimer[car] = abs(carSpeed[car])
             if initial { carX[car] = 0 }
         }

@@ -76,4 +76,31 @@ public enum MinAtar {
         case .spaceInvaders(let e): return EnvironmentBatch(e, count: count, seed: seed, stream: stream)
         }
     }
+
+    /// Runs one copy for `steps` steps with uniformly random actions, resetting when an episode ends; returns the
+    /// number of finished episodes. Specialised per game, so it measures the game itself (for benchmarks).
+    public func stepRandomly(steps: Int, using rng: inout RandomGenerator) -> Int {
+        switch self {
+        case .asterix(let e): return Self.stepRandomly(e, steps: steps, using: &rng)
+        case .breakout(let e): return Self.stepRandomly(e, steps: steps, using: &rng)
+        case .freeway(let e): return Self.stepRandomly(e, steps: steps, using: &rng)
+        case .seaquest(let e): return Self.stepRandomly(e, steps: steps, using: &rng)
+        case .spaceInvaders(let e): return Self.stepRandomly(e, steps: steps, using: &rng)
+        }
+    }
+
+    private static func stepRandomly<Game: MinAtarGame>(_ prototype: MinAtarEnvironment<Game>, steps: Int, using rng: inout RandomGenerator) -> Int {
+        var environment = prototype
+        let actionCount = environment.minimalActionSet ? Game.minimalActions.count : 6
+        var observation = [Float](repeating: 0, count: environment.observationSpace.size)
+        var episodes = 0
+        observation.withUnsafeMutableBufferPointer { buffer in
+            environment.reset(using: &rng, observation: buffer)
+            for _ in 0..<steps where environment.step(.discrete(rng.integer(below: actionCount)), observation: buffer).done {
+                episodes += 1
+                environment.reset(using: &rng, observation: buffer)
+            }
+        }
+        return episodes
+    }
 }
