@@ -73,6 +73,14 @@ struct MinAtarConformanceTests {
         }
     }
 
+    /// The digest that checks the generator's final key (`final_mt.key_sha256`), on FIPS 180-4 test vectors.
+    @Test func keyDigestIsSHA256() {
+        #expect(SHA256.hexDigest(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hexDigest([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let twoBlocks = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(SHA256.hexDigest(twoBlocks) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
     @Test("every trace file replays exactly", arguments: traceFiles)
     func replay(file: URL) throws {
         let runs = try GzipFile(file).decodeLines(Run.self)
