@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CSDL2TTF", pkgConfig: "SDL2_ttf", providers: [.apt(["libsdl2-ttf-dev"])]),
         .systemLibrary(name: "CSDL2Image", pkgConfig: "SDL2_image", providers: [.apt(["libsdl2-image-dev"])]),
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Tests/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "Randomness"),
         .target(
@@ -58,7 +59,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .target(name: "TestSupport", dependencies: ["Randomness", "Environments", "NeuralNetworks", "Agents"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Randomness", "Environments", "NeuralNetworks", "Agents", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ViewerTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 import TestSupport
 import Testing
@@ -29,7 +30,7 @@ import Testing
         #expect(status == 0)
         let sections = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]]
         let rows = sections?.first?["rows"] as? [[String: Any]] ?? []
-        #expect(rows.count == 6)
+        #expect(rows.count == EnvironmentRegistry.members.count, "one row per registered environment")
         #expect(rows.allSatisfy { ($0["1 env"] as? Double ?? 0) > 1000 && ($0["16 envs"] as? Double ?? 0) > 1000 })
     }
 

@@ -94,4 +94,32 @@ import Testing
             #expect(EnvironmentRegistry.family(of: member.id) != nil)
         }
     }
+
+    @Test func aFamilysOwnKeysReachItAndAreSavedWithTheSuite() throws {
+        let suite = TaskSuite.fromText(
+            """
+            tasks:
+              - {name: b, env: MinAtar/Breakout-v1, sticky_action_prob: 0.25, difficulty_ramping: false, max_steps: 99, solved_return: 10}
+              - {name: s, env: MinAtar/Seaquest-v0, solved_return: 20}
+            """)
+        func settings(_ suite: TaskSuite) throws -> [String] {
+            let breakout = try #require(suite.tasks[0].prototype.environment as? MinAtarEnvironment<Breakout>)
+            let seaquest = try #require(suite.tasks[1].prototype.environment as? MinAtarEnvironment<Seaquest>)
+            return [
+                "\(breakout.stickyActionProbability) \(breakout.difficultyRamping) \(breakout.maxEpisodeSteps) \(breakout.minimalActionSet)",
+                "\(seaquest.stickyActionProbability) \(seaquest.difficultyRamping) \(seaquest.minimalActionSet)",
+            ]
+        }
+        #expect(try settings(suite) == ["0.25 false 99 true", "0.1 true false"])
+        let saved = try SuiteDefinition(suite).load(file: "saved")
+        #expect(try settings(saved) == settings(suite), "the saved suite keeps the family's keys")
+        #expect(saved.tasks.map(\.spec) == suite.tasks.map(\.spec))
+        let folder = Fixtures.temporaryDirectory()
+        let wrong = Fixtures.write(
+            "tasks:\n  - {name: a, env: CartPole-v1, sticky_action_prob: 0.5, solved_return: 1}\n", to: "suite.yaml", in: folder)
+        #expect(throws: ChorusError.self) { try TaskSuite.load(contentsOf: wrong, catalogue: .repository) }
+        let outOfRange = Fixtures.write(
+            "tasks:\n  - {name: a, env: MinAtar/Breakout-v1, sticky_action_prob: 1.5, solved_return: 1}\n", to: "range.yaml", in: folder)
+        #expect(throws: ChorusError.self) { try TaskSuite.load(contentsOf: outOfRange, catalogue: .repository) }
+    }
 }

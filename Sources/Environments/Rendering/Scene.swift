@@ -9,12 +9,15 @@ public struct Scene: Sendable {
     public var yDown: Bool
     public var background: Color
     public var shapes: [Shape]
+    /// For grid games, the same picture as text for `watch --ascii`: one string per row, one character per cell.
+    public var text: [String]?
 
-    public init(bounds: Rect, yDown: Bool = false, background: Color = .white, shapes: [Shape] = []) {
+    public init(bounds: Rect, yDown: Bool = false, background: Color = .white, shapes: [Shape] = [], text: [String]? = nil) {
         self.bounds = bounds
         self.yDown = yDown
         self.background = background
         self.shapes = shapes
+        self.text = text
     }
 
     /// A point in world units.

@@ -3,6 +3,7 @@ public enum EnvironmentRegistry {
     public static let families: [EnvironmentFamily] = [
         .classicControl,
         .gridworld,
+        .minAtar,
     ]
 
     /// Every registered id with its description, in registration order.

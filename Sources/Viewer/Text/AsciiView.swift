@@ -1,12 +1,13 @@
 import Environments
 
-/// The terminal view of `chorus watch --ascii`: a gridworld as characters, other scenes as nothing
-/// (the caller prints a text summary of the state instead).
+/// The terminal view of `chorus watch --ascii`: a scene's own text (MinAtar), a gridworld as characters,
+/// other scenes as nothing (the caller prints a text summary of the state instead).
 ///
-/// `#` wall, `G` goal, `L` lava, `D` door, `K` key, `@` the agent (`&` while it holds the key), `.` floor.
+/// Gridworlds: `#` wall, `G` goal, `L` lava, `D` door, `K` key, `@` the agent (`&` while it holds the key), `.` floor.
 public enum AsciiView {
-    /// The grid of a gridworld scene (y pointing down, unit cells), or nil for other scenes.
+    /// The scene's text, or the grid of a gridworld scene (y pointing down, unit cells), or nil for other scenes.
     public static func grid(of scene: Scene) -> String? {
+        if let text = scene.text { return text.joined(separator: "\n") }
         guard scene.yDown, scene.bounds.width >= 1, scene.bounds.height >= 1 else { return nil }
         let width = Int(scene.bounds.width), height = Int(scene.bounds.height)
         var cells = Array(repeating: Array(repeating: Character("."), count: width), count: height)
