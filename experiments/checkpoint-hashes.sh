@@ -2,12 +2,14 @@
 # Trains short ppo, popart-ppo, distral-klent-2col and distill runs with fixed seeds and prints a SHA-256
 # of each final checkpoint's tensors (names, dtypes, shapes and bytes; metadata excluded), so that a
 # refactor can show that the same seed still gives the same numbers bit for bit (on the same machine:
-# OpenBLAS kernels may differ in the last bit between CPUs).
-#   experiments/checkpoint-hashes.sh [OUT_DIR]     (about a minute; needs python3)
+# OpenBLAS kernels may differ in the last bit between CPUs). The second hash leaves out `state.statistics`
+# (the interval's logged statistics, which grow a column when a new metric is added), so it compares
+# parameters, optimizer, PopArt, generators and environments alone.
+#   experiments/checkpoint-hashes.sh [OUT_DIR]     (about a minute; needs python3; CHORUS=path picks the binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-$(mktemp -d)}
-chorus=.build/release/chorus
+chorus=${CHORUS:-.build/release/chorus}
 [ -x "$chorus" ] || swift build -c release >/dev/null
 run() { local name=$1; shift; "$chorus" "$@" --out "$out/$name" --overwrite >/dev/null; }
 run ppo train --suite cartpole --agent ppo --steps 20000 --seed 1 --eval-episodes 1
@@ -22,12 +24,15 @@ data = open(sys.argv[1], "rb").read()
 n = struct.unpack("<Q", data[:8])[0]
 header = json.loads(data[8:8 + n])
 header.pop("__metadata__", None)
-digest = hashlib.sha256()
-for name in sorted(header):
-    entry = header[name]
-    begin, end = entry["data_offsets"]
-    digest.update(f"{name}|{entry['dtype']}|{entry['shape']}|".encode())
-    digest.update(data[8 + n + begin:8 + n + end])
-print(f"{sys.argv[2]:20s} {digest.hexdigest()}")
+def digest(names):
+    d = hashlib.sha256()
+    for name in sorted(names):
+        entry = header[name]
+        begin, end = entry["data_offsets"]
+        d.update(f"{name}|{entry['dtype']}|{entry['shape']}|".encode())
+        d.update(data[8 + n + begin:8 + n + end])
+    return d.hexdigest()
+learned = [name for name in header if name != "state.statistics"]
+print(f"{sys.argv[2]:20s} {digest(header)}  without statistics {digest(learned)[:16]}")
 PY
 done

@@ -205,7 +205,8 @@ import Testing
         learner.collectRollout()
         var targets: [[Double]] = [], advantages: [[Double]] = []
         for rollout in learner.rollouts {
-            let (returns, rawAdvantages) = ActorCriticLearner.returnsAndAdvantages(rollout, configuration: c)
+            let (returns, rawAdvantages) = ActorCriticLearner.returnsAndAdvantages(
+                rollout, logRhos: Array(repeating: 0, count: rollout.count), configuration: c)
             var normalized = rawAdvantages
             ActorCriticLearner.standardize(&normalized)
             targets.append(returns)

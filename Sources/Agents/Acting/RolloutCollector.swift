@@ -63,10 +63,14 @@ public final class RolloutCollector {
         environments.loadObservations()
         policy.forward(environments.inputs)
         for i in tasks.indices {
+            rollouts[i].lastObservations.copyRows(0..<n, of: environments.inputs[i])
             let values = policy.valueOutput(i)
             for b in 0..<n { rollouts[i].bootstrap[b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
         }
     }
+
+    /// Hands the collected rollouts over for `other` (same shapes), which the next `collect` overwrites.
+    public func exchangeRollouts(_ other: inout [TaskRollout]) { swap(&rollouts, &other) }
 
     /// Samples task i's actions from the last forward pass and records them at rollout rows `row ..< row + n`.
     private func act(task i: Int, row: Int, policy: MultiTaskPolicy, popArt: PopArt, using rng: inout RandomGenerator) {

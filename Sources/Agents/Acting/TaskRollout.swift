@@ -23,6 +23,8 @@ public struct TaskRollout: Sendable {
     public var values: [Double]
     /// Unnormalised `V(s_T)`, one per environment.
     public var bootstrap: [Double]
+    /// `s_T`, one row per environment (for a learner that re-evaluates the bootstrap with newer parameters).
+    public var lastObservations: Tensor
 
     public init(steps: Int, environments: Int, observationSize: Int, actionSize: Int) {
         self.steps = steps
@@ -37,6 +39,7 @@ public struct TaskRollout: Sendable {
         regularization = Array(repeating: 0, count: n)
         values = Array(repeating: 0, count: n)
         bootstrap = Array(repeating: 0, count: environments)
+        lastObservations = Tensor(rows: environments, columns: observationSize)
     }
 
     public var count: Int { steps * environments }

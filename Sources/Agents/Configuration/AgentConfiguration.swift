@@ -17,6 +17,14 @@ public struct AgentConfiguration: Equatable, Sendable {
     public enum Estimator: String, Sendable, CaseIterable { case gae, nstep, vtrace }
     public enum OptimizerKind: String, Sendable, CaseIterable { case adam, rmsprop }
     public enum Schedule: String, Sendable, CaseIterable { case constant, linear }
+    /// How acting and learning take turns.
+    public enum ActorLearnerMode: String, Sendable, CaseIterable {
+        /// Collect a rollout with θ_k, then learn θ_{k+1} from it (behaviour and target policies coincide).
+        case synchronous
+        /// The actor collects rollout k+1 with θ_k on one thread while the learner computes θ_{k+1} from
+        /// rollout k on another: a lag of one update, corrected by V-trace's importance weights.
+        case pipelined
+    }
 
     public var name = "custom"
     public var algorithm = Algorithm.ppo
@@ -30,6 +38,7 @@ public struct AgentConfiguration: Equatable, Sendable {
     public var totalSteps = 100_000
     public var gamma = 0.99
     public var estimator = Estimator.gae
+    public var actorLearner = ActorLearnerMode.synchronous
     public var gaeLambda = 0.95
     public var rhoBar = 1.0
     public var cBar = 1.0
@@ -62,7 +71,7 @@ public struct AgentConfiguration: Equatable, Sendable {
 
     static let keys: Set<String> = [
         "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
-        "estimator", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
+        "estimator", "actor_learner", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
         "clip_schedule", "value_clip_range", "normalize_advantages", "entropy_coef", "value_coef", "max_grad_norm",
         "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes", "distral", "distillation",
     ]
@@ -91,6 +100,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         algorithm = try choice("algorithm", algorithm)
         architecture = try choice("architecture", architecture)
         estimator = try choice("estimator", estimator)
+        actorLearner = try choice("actor_learner", actorLearner)
         optimizer = try choice("optimizer", optimizer)
         learningRateSchedule = try choice("lr_schedule", learningRateSchedule)
         clipSchedule = try choice("clip_schedule", clipSchedule)
@@ -206,6 +216,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             total_steps: \(totalSteps)
             gamma: \(gamma)
             estimator: \(estimator.rawValue)
+            actor_learner: \(actorLearner.rawValue)
             gae_lambda: \(gaeLambda)
             vtrace_rho_bar: \(rhoBar)
             vtrace_c_bar: \(cBar)

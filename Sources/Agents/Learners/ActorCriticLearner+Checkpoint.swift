@@ -18,6 +18,12 @@ extension ActorCriticLearner {
             checkpoint.contents.set(CheckpointLayout.environmentValues(task: i), doubles: snapshot.values)
             checkpoint.contents.set(CheckpointLayout.environmentWords(task: i), words: snapshot.words)
         }
+        if let actor {
+            checkpoint.contents.set(CheckpointLayout.actorRNG, words: actor.rng.stateWords)
+            if hasPendingRollout {
+                for (i, rollout) in learningRollouts.enumerated() { CheckpointLayout.storePending(rollout, task: i, in: &checkpoint) }
+            }
+        }
         return checkpoint
     }
 
@@ -55,6 +61,16 @@ extension ActorCriticLearner {
             }
             restoredStatistics.append(taskStatistics)
         }
+        var pending = learningRollouts, actorGenerator: RandomGenerator?
+        if actor != nil {
+            guard let words = c.words(CheckpointLayout.actorRNG), let generator = RandomGenerator(stateWords: words) else {
+                throw CheckpointError(problem: "the checkpoint has no actor generator (state.actor.rng) for this pipelined run")
+            }
+            actorGenerator = generator
+            if steps > 0 {
+                for i in tasks.indices { try CheckpointLayout.readPending(task: i, from: checkpoint, into: &pending[i]) }
+            }
+        }
         try checkpoint.restore(into: policy.parameters)
         try checkpoint.restore(optimizer: optimizer)
         environmentSteps = steps
@@ -62,6 +78,12 @@ extension ActorCriticLearner {
         rng = generator
         popArt.restore(means: means, secondMoments: moments)
         statistics = restoredStatistics
+        if let actor, let actorGenerator {
+            learningRollouts = pending
+            hasPendingRollout = steps > 0
+            actor.rng = actorGenerator
+            actor.synchronize(with: policy, popArt: popArt)
+        }
         for (i, batch) in collector.environments.batches.enumerated() {
             guard let values = c.doubles(CheckpointLayout.environmentValues(task: i)), let words = c.words(CheckpointLayout.environmentWords(task: i))
             else {

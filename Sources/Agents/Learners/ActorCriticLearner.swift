@@ -4,13 +4,21 @@ import Foundation
 import NeuralNetworks
 import Randomness
 
-/// The actor-critic learner: synchronous multi-task A2C or PPO-clip, with optional per-task PopArt and Distral.
+/// The actor-critic learner: multi-task A2C or PPO-clip, with optional per-task PopArt and Distral,
+/// acting and learning in turn (`synchronous`) or at once (`pipelined`).
 ///
-/// Each iteration, its `RolloutCollector` steps every task's environments `rollout_steps` times with the
-/// current parameters (one forward pass per step for all tasks), then `update` learns from the rollouts.
-/// Every random draw comes from the run's generator (actions, then minibatch order) or the environments'
-/// own seeded streams, in a fixed order, so the same seed gives the same numbers bit for bit, whatever
-/// `threads` is.
+/// - Synchronous: each iteration, the `RolloutCollector` steps every task's environments `rollout_steps`
+///   times with the current parameters (one forward pass per step for all tasks), then `update` learns
+///   from the rollouts. Actions and minibatch order come from the learner's generator.
+/// - Pipelined (IMPALA's actor–learner with a fixed lag of one update): rollout 0 is collected with θ₀;
+///   then each iteration a `PipelinedActor` collects rollout k+1 with its copy of θ_k on one thread while
+///   `update` computes θ_{k+1} from rollout k on another, and the actor takes θ_{k+1}. The learner first
+///   re-evaluates rollout k under θ_k — values `V(s_t)`, `V(s_T)` and `log ρ_t = log π(a_t|s_t) − log μ(a_t|s_t)` —
+///   so V-trace's truncated importance weights correct the lag. The schedule is fixed and the two roles
+///   share nothing while they run, so the numbers do not depend on timing.
+///
+/// Every random draw comes from a generator the run owns, or the environments' own seeded streams, in a
+/// fixed order, so the same seed gives the same numbers bit for bit, whatever `threads` is.
 public final class ActorCriticLearner {
     public let tasks: [Task]
     public let configuration: AgentConfiguration
@@ -24,10 +32,18 @@ public final class ActorCriticLearner {
     public internal(set) var updates = 0
     /// Statistics of the current log interval, one per task.
     public var statistics: [TaskStatistics]
-    /// The actor: fills one rollout per task with the current parameters.
+    /// The actor's collector: fills one rollout per task.
     public let collector: RolloutCollector
+    /// The pipelined mode's actor (nil when synchronous).
+    let actor: PipelinedActor?
+    /// Pipelined mode: whether rollout k, collected with θ_{k−1}, waits in `learningRollouts`.
+    var hasPendingRollout = false
 
     var rng: RandomGenerator
+    /// The rollouts `update` learns from, handed over by the collector.
+    var learningRollouts: [TaskRollout]
+    /// Each task's `log ρ_t` for V-trace (0 when acting and learning parameters coincide).
+    private var logRhos: [[Double]]
     /// Each task's minibatch of observations.
     private var minibatchInputs: [Tensor]
     private var distributions: [Categorical]
@@ -49,8 +65,13 @@ public final class ActorCriticLearner {
             tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
             sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
         optimization = OptimizationStep(parameters: policy.parameters, configuration: configuration)
-        collector = RolloutCollector(tasks: tasks, heads: policy.tasks, configuration: configuration, seed: seed, threads: threads)
+        let pipelined = configuration.actorLearner == .pipelined
+        collector = RolloutCollector(
+            tasks: tasks, heads: policy.tasks, configuration: configuration, seed: seed, threads: pipelined ? 1 : threads)
+        actor = pipelined ? PipelinedActor(tasks: tasks, configuration: configuration, seed: seed, collector: collector, popArt: popArt) : nil
         rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
+        learningRollouts = collector.rollouts
+        logRhos = collector.rollouts.map { Array(repeating: 0, count: $0.count) }
         statistics = Array(repeating: TaskStatistics(), count: tasks.count)
         minibatchInputs = policy.tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
         distributions = policy.tasks.map { _ in Categorical(logits: Tensor(rows: 1, columns: 1)) }
@@ -58,10 +79,11 @@ public final class ActorCriticLearner {
         valueGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
         distilledDistributions = distributions
         distilledGradients = valueGradients
+        actor?.synchronize(with: policy, popArt: popArt)
     }
 
-    /// The last rollout (for tests and diagnostics).
-    public var rollouts: [TaskRollout] { collector.rollouts }
+    /// The rollouts of the last (or, pipelined, the next) update.
+    public var rollouts: [TaskRollout] { learningRollouts }
 
     /// Environment steps taken by one iteration (all tasks).
     public var stepsPerIteration: Int { collector.stepsPerCollection }
@@ -69,18 +91,42 @@ public final class ActorCriticLearner {
     /// One rollout and one update. Throws when a loss is not finite (parameters keep their last good values
     /// from before this update's first non-finite minibatch).
     public func iterate() throws(TrainingError) {
-        collectRollout()
-        try update()
+        guard let actor else {
+            collectRollout()
+            try update()
+            return
+        }
+        if !hasPendingRollout {
+            actor.collect()
+            takeCollection(of: actor)
+        }
+        // The actor collects rollout k+1 with θ_k while the learner computes θ_{k+1} from rollout k.
+        let roles = PipelineRoles(actor: actor, learner: self)
+        DispatchQueue.concurrentPerform(iterations: 2) { role in roles.run(role) }
+        if let failure = roles.failure { throw failure }
+        takeCollection(of: actor)
+        actor.synchronize(with: policy, popArt: popArt)
     }
 
     /// Steps every task's environments `rollout_steps` times with the current policy.
     func collectRollout() {
         collector.collect(policy: policy, popArt: popArt, using: &rng, statistics: &statistics)
+        collector.exchangeRollouts(&learningRollouts)
         environmentSteps += stepsPerIteration
+    }
+
+    /// Pipelined mode: takes the actor's rollouts (the next update's) and its finished episodes.
+    private func takeCollection(of actor: PipelinedActor) {
+        collector.exchangeRollouts(&learningRollouts)
+        for i in tasks.indices { statistics[i].addEpisodes(of: actor.statistics[i]) }
+        actor.statistics = Array(repeating: TaskStatistics(), count: tasks.count)
+        environmentSteps += stepsPerIteration
+        hasPendingRollout = true
     }
 
     /// Every task's statistics, with PPO's diagnostics, Distral's `distral/*` and PopArt's `popart/*` when in use.
     public func addMetrics(to metrics: inout IntervalMetrics) {
+        if actor != nil { metrics.add("impala/policy_lag", 1) }
         for (i, task) in statistics.enumerated() {
             let name = tasks[i].name
             metrics.add(task, task: i)
@@ -90,6 +136,10 @@ public final class ActorCriticLearner {
             if configuration.distral != nil {
                 metrics.add("distral/kl", task.meanDistilledKullbackLeibler, task: name)
                 metrics.add("distral/entropy", task.meanDistilledEntropy, task: name)
+            }
+            if actor != nil {
+                metrics.add("impala/mean_rho", task.meanImportanceWeight, task: name)
+                metrics.add("impala/rho_clipped", task.importanceWeightClipFraction, task: name)
             }
             if popArt.enabled {
                 metrics.add("popart/mu", popArt.mean(i), task: name)
@@ -102,6 +152,7 @@ public final class ActorCriticLearner {
 
     /// One learner update on the collected rollouts.
     ///
+    /// 0. Pipelined: re-evaluate the rollout under θ_k (values, bootstrap values, `log ρ`).
     /// 1. Targets G and advantages A per task, unnormalised: GAE(λ), or V-trace (which with the
     ///    synchronous learner's `log ρ = 0` is the n-step return; `nstep` is the same scan).
     /// 2. PopArt: ART on each task's targets, then POP on its value layer (identity when off).
@@ -115,11 +166,14 @@ public final class ActorCriticLearner {
         let progress = min(1, Double(environmentSteps) / Double(max(settings.totalSteps, 1)))
         let clipRange = settings.clipSchedule == .linear ? settings.clipRange * (1 - progress) : settings.clipRange
 
+        // 0. Pipelined: values and importance weights under the current parameters.
+        if actor != nil { reevaluateRollouts() }
+
         // 1–3. Targets, PopArt, advantages.
         var targets: [[Double]] = [], advantages: [[Double]] = []
         for i in tasks.indices {
-            let rollout = rollouts[i]
-            let (returns, taskAdvantages) = Self.returnsAndAdvantages(rollout, configuration: settings)
+            let rollout = learningRollouts[i]
+            let (returns, taskAdvantages) = Self.returnsAndAdvantages(rollout, logRhos: logRhos[i], configuration: settings)
             let explained = Self.explainedVariance(returns: returns, values: rollout.values)
             if explained.isFinite {
                 statistics[i].explainedVariance += explained
@@ -134,7 +188,7 @@ public final class ActorCriticLearner {
         }
 
         // 4. Gradient steps.
-        let count = rollouts[0].count
+        let count = learningRollouts[0].count
         let minibatches = settings.algorithm == .ppo ? settings.minibatches : 1
         let epochs = settings.algorithm == .ppo ? settings.epochs : 1
         var order = Array(0..<count)
@@ -211,8 +265,45 @@ public final class ActorCriticLearner {
         return losses
     }
 
-    /// Unnormalised targets G and advantages A of one rollout with the preset's estimator.
-    static func returnsAndAdvantages(_ rollout: TaskRollout, configuration settings: AgentConfiguration) -> (targets: [Double], advantages: [Double])
+    /// Pipelined mode: evaluates the learning rollouts under the current parameters θ_k. Their values `V(s_t)`
+    /// and bootstrap values `V(s_T)` replace the actor's (from θ_{k−1}), and `log ρ_t = log π(a_t|s_t) − log μ(a_t|s_t)`
+    /// become V-trace's importance weights; the interval's statistics count ρ and how often it exceeds ρ̄.
+    private func reevaluateRollouts() {
+        for i in tasks.indices { minibatchInputs[i] = learningRollouts[i].observations }
+        policy.forward(minibatchInputs)
+        for i in tasks.indices {
+            let values = policy.valueOutput(i), outputs = policy.actionLogits(i)
+            let actionSize = policy.tasks[i].kind.actionSize
+            var categorical = distributions[i]
+            if case .categorical = policy.tasks[i].kind { categorical.update(logits: outputs) }
+            let gaussian = policy.tasks[i].logStd.map { DiagonalGaussian(mean: outputs, logStd: $0.value.storage) }
+            learningRollouts[i].actions.withUnsafeBufferPointer { actions in
+                for row in 0..<learningRollouts[i].count {
+                    learningRollouts[i].values[row] = popArt.unnormalize(Double(values[row, 0]), task: i)
+                    let logProbability =
+                        gaussian.map { Double($0.logProbability(row: row, action: actions.baseAddress! + row * actionSize)) }
+                        ?? Double(categorical.logProbability(row: row, action: Int(actions[row])))
+                    let logRho = logProbability - learningRollouts[i].logProbabilities[row]
+                    logRhos[i][row] = logRho
+                    statistics[i].importanceWeightSum += exp(logRho)
+                    if exp(logRho) > configuration.rhoBar { statistics[i].importanceWeightsClipped += 1 }
+                    statistics[i].importanceWeights += 1
+                }
+            }
+            distributions[i] = categorical
+        }
+        for i in tasks.indices { minibatchInputs[i] = learningRollouts[i].lastObservations }
+        policy.forward(minibatchInputs)
+        for i in tasks.indices {
+            let values = policy.valueOutput(i)
+            for b in learningRollouts[i].bootstrap.indices { learningRollouts[i].bootstrap[b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
+        }
+    }
+
+    /// Unnormalised targets G and advantages A of one rollout with the preset's estimator (`logRhos`: V-trace's
+    /// `log π − log μ` per sample).
+    static func returnsAndAdvantages(_ rollout: TaskRollout, logRhos: [Double], configuration settings: AgentConfiguration)
+        -> (targets: [Double], advantages: [Double])
     {
         switch settings.estimator {
         case .gae:
@@ -221,7 +312,7 @@ public final class ActorCriticLearner {
                 lambda: settings.gaeLambda)
         case .vtrace, .nstep:
             return VTrace.compute(
-                logRhos: Array(repeating: 0, count: rollout.count), discounts: rollout.discounts, rewards: rollout.rewards,
+                logRhos: logRhos, discounts: rollout.discounts, rewards: rollout.rewards,
                 values: rollout.values, bootstrap: rollout.bootstrap, rhoBar: settings.rhoBar, cBar: settings.cBar, pgRhoBar: settings.rhoBar)
         }
     }
@@ -238,7 +329,7 @@ public final class ActorCriticLearner {
         policyGradients[i].fill(0)
         valueGradients[i].reshape(rows: rowCount, columns: 1)
         var policyLoss = 0.0, valueLoss = 0.0, entropy = 0.0
-        let rollout = rollouts[i]
+        let rollout = learningRollouts[i]
         let entropyCoefficient = Float(settings.entropyCoefficient)
 
         let policyLossKind: PolicyGradientLoss = settings.algorithm == .ppo ? .ppo(clipRange: clipRange) : .a2c
@@ -339,7 +430,7 @@ public final class ActorCriticLearner {
         let scale = Float(weight) / Float(rowCount)
         var loss = 0.0, kl = 0.0, entropy = 0.0
         for (row, sample) in rows.enumerated() {
-            let action = Int(rollouts[i].actions[sample])
+            let action = Int(learningRollouts[i].actions[sample])
             kl += Double(taskPolicy.kullbackLeibler(to: distilled, row: row))
             entropy += Double(distilled.entropy(row: row))
             guard weight > 0 else { continue }
@@ -356,7 +447,7 @@ public final class ActorCriticLearner {
         let size = policy.tasks[i].observationSize
         minibatchInputs[i].reshape(rows: rows.count, columns: size)
         minibatchInputs[i].storage.withUnsafeMutableBufferPointer { destination in
-            rollouts[i].observations.storage.withUnsafeBufferPointer { source in
+            learningRollouts[i].observations.storage.withUnsafeBufferPointer { source in
                 for (k, row) in rows.enumerated() {
                     (destination.baseAddress! + k * size).update(from: source.baseAddress! + row * size, count: size)
                 }
@@ -378,5 +469,26 @@ public final class ActorCriticLearner {
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
         let std = max(variance.squareRoot(), 1e-8)
         for k in values.indices { values[k] = (values[k] - mean) / std }
+    }
+}
+
+/// The two roles of a pipelined iteration, run on two threads: role 0 the actor, role 1 the learner.
+/// They share no state (see `PipelinedActor`); the learner's error, if any, is kept for the caller.
+private final class PipelineRoles: @unchecked Sendable {
+    let actor: PipelinedActor
+    let learner: ActorCriticLearner
+    var failure: TrainingError?
+
+    init(actor: PipelinedActor, learner: ActorCriticLearner) {
+        self.actor = actor
+        self.learner = learner
+    }
+
+    func run(_ role: Int) {
+        if role == 0 {
+            actor.collect()
+        } else {
+            do { try learner.update() } catch { failure = error }
+        }
     }
 }

@@ -9,7 +9,9 @@ import NeuralNetworks
 /// Tensors besides the parameters and `optimizer.*`: `state.progress` (U64 steps, updates), `state.rng`
 /// (the run's generator), `state.popart.mean` and `state.popart.second_moment` (F64 per task),
 /// `state.statistics` (F64, `TaskStatistics.encodedCount` per task), and per task i
-/// `state.env.i.values` / `state.env.i.words` (its batch's snapshot).
+/// `state.env.i.values` / `state.env.i.words` (its batch's snapshot); pipelined runs add `state.actor.rng`
+/// and the rollout waiting for the learner, `state.pending.i.{observations, last_observations, actions,
+/// log_probabilities, rewards, discounts, regularization, values, bootstrap}`.
 public enum CheckpointLayout {
     public static let agent = "agent"
     public static let suite = "suite"
@@ -26,6 +28,51 @@ public enum CheckpointLayout {
     public static let statistics = "state.statistics"
     public static func environmentValues(task: Int) -> String { "state.env.\(task).values" }
     public static func environmentWords(task: Int) -> String { "state.env.\(task).words" }
+    /// Pipelined runs: the actor's generator, and the rollout waiting for the next update (`state.pending.i.*`).
+    public static let actorRNG = "state.actor.rng"
+    public static func pendingRollout(task: Int, _ field: String) -> String { "state.pending.\(task).\(field)" }
+
+    /// Stores task i's rollout waiting for the learner (pipelined runs).
+    static func storePending(_ rollout: TaskRollout, task i: Int, in checkpoint: inout Checkpoint) {
+        let contents = [
+            ("log_probabilities", rollout.logProbabilities), ("rewards", rollout.rewards), ("discounts", rollout.discounts),
+            ("regularization", rollout.regularization), ("values", rollout.values), ("bootstrap", rollout.bootstrap),
+        ]
+        for (field, values) in contents { checkpoint.contents.set(pendingRollout(task: i, field), doubles: values) }
+        checkpoint.contents.set(pendingRollout(task: i, "observations"), rollout.observations)
+        checkpoint.contents.set(pendingRollout(task: i, "last_observations"), rollout.lastObservations)
+        checkpoint.contents.set(pendingRollout(task: i, "actions"), Tensor(rows: rollout.count, columns: rollout.actionSize, values: rollout.actions))
+    }
+
+    /// Task i's saved pending rollout, read into `rollout` (whose shapes it must have); throws when absent,
+    /// misshapen or not finite.
+    static func readPending(task i: Int, from checkpoint: Checkpoint, into rollout: inout TaskRollout) throws(CheckpointError) {
+        func doubles(_ field: String, count: Int) throws(CheckpointError) -> [Double] {
+            guard let values = checkpoint.contents.doubles(pendingRollout(task: i, field)), values.count == count, values.allSatisfy(\.isFinite)
+            else {
+                throw CheckpointError(problem: "\(pendingRollout(task: i, field)) is missing, misshapen or not finite")
+            }
+            return values
+        }
+        func tensor(_ field: String, like expected: Tensor) throws(CheckpointError) -> Tensor {
+            guard let value = checkpoint.contents.tensor(pendingRollout(task: i, field)), value.rows == expected.rows,
+                value.columns == expected.columns, value.storage.allSatisfy(\.isFinite)
+            else {
+                throw CheckpointError(problem: "\(pendingRollout(task: i, field)) is missing, misshapen or not finite")
+            }
+            return value
+        }
+        let count = rollout.count
+        rollout.logProbabilities = try doubles("log_probabilities", count: count)
+        rollout.rewards = try doubles("rewards", count: count)
+        rollout.discounts = try doubles("discounts", count: count)
+        rollout.regularization = try doubles("regularization", count: count)
+        rollout.values = try doubles("values", count: count)
+        rollout.bootstrap = try doubles("bootstrap", count: rollout.environments)
+        rollout.observations = try tensor("observations", like: rollout.observations)
+        rollout.lastObservations = try tensor("last_observations", like: rollout.lastObservations)
+        rollout.actions = try tensor("actions", like: Tensor(rows: count, columns: rollout.actionSize)).storage
+    }
 
     /// The metadata that says what a learner was trained on.
     public static func identity(of learner: any Learner, suite: String) -> [String: String] {
