@@ -39,6 +39,15 @@ import Testing
         #expect(status == 0 && output.contains("OpenBLAS kernels:") && output.contains("forward+backward"))
     }
 
+    @Test func benchConvolutionComparesWithOneSgemm() throws {
+        let (status, output, _) = try ChorusBinary.run(["bench", "conv", "--json", "--repeats", "1", "--seconds", "0.01"])
+        #expect(status == 0)
+        let sections = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]]
+        let rows = sections?.first?["rows"] as? [[String: Any]] ?? []
+        #expect(rows.map { $0["name"] as? String } == ["10×10×4", "10×10×7", "10×10×10"])
+        #expect(rows.allSatisfy { ($0["samples/s"] as? Double ?? 0) > 0 && ($0["conv/sgemm %"] as? Double ?? 0) > 0 })
+    }
+
     @Test func badFlagsFailCleanly() throws {
         let unknown = try ChorusBinary.run(["list", "planets"])
         #expect(unknown.status != 0 && unknown.error.contains("planets"))

@@ -20,11 +20,11 @@ public enum GradientCheck {
 
     /// Checks every element of `parameter`'s gradient against finite differences of `loss` (recomputed from scratch).
     public static func check(
-        _ parameter: Parameter, tolerance: Double = 2e-2, sourceLocation: SourceLocation = #_sourceLocation,
+        _ parameter: Parameter, step h: Float = 1e-2, tolerance: Double = 2e-2, sourceLocation: SourceLocation = #_sourceLocation,
         loss: () -> Double
     ) {
         var values = parameter.value.storage
-        let numeric = numerical(&values) { v in
+        let numeric = numerical(&values, step: h) { v in
             parameter.value.storage = v
             return loss()
         }

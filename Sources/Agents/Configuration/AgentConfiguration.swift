@@ -33,6 +33,9 @@ public struct AgentConfiguration: Equatable, Sendable {
     public var torsoSizes = [64]
     public var headSizes: [Int] = []
     public var activation = "tanh"
+    /// The convolution starting the encoder of image observation spaces (Box shape `[H, W, C]`); nil: MLP
+    /// encoders for every space.
+    public var convolution: ConvolutionConfiguration?
     public var environmentsPerTask = 8
     public var rolloutSteps = 32
     public var totalSteps = 100_000
@@ -75,7 +78,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         "clip_schedule", "value_clip_range", "normalize_advantages", "entropy_coef", "value_coef", "max_grad_norm",
         "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes", "distral", "distillation",
     ]
-    static let networkKeys: Set<String> = ["encoder", "torso", "head", "activation"]
+    static let networkKeys: Set<String> = ["encoder", "torso", "head", "activation", "conv"]
     static let popArtKeys: Set<String> = ["enabled", "beta", "sigma_min", "sigma_max"]
 
     /// Loads a preset by catalogue name (`agents/NAME.yaml`) or path.
@@ -120,6 +123,7 @@ public struct AgentConfiguration: Equatable, Sendable {
                 activation = try a.string()
                 guard ["tanh", "relu"].contains(activation) else { throw a.error("unknown activation '\(activation)' (expected tanh or relu)") }
             }
+            if let node = n["conv"] { convolution = try ConvolutionConfiguration(node) }
         }
         if let n = f["envs_per_task"] { environmentsPerTask = try n.int(in: 1...4096) }
         if let n = f["rollout_steps"] { rolloutSteps = try n.int(in: 1...100_000) }
@@ -164,9 +168,17 @@ public struct AgentConfiguration: Equatable, Sendable {
     public static let maximumRolloutValues = 100_000_000
     /// The most layers in each of `network.encoder`, `torso` and `head`.
     public static let maximumLayers = 16
+    /// The most values one minibatch's im2col matrices may hold (`samples × OH·OW × KH·KW·C`, over image tasks).
+    public static let maximumConvolutionValues = 100_000_000
 
-    /// Throws, naming the key, when this preset would allocate more than the bounds above for `tasks`.
+    /// Throws, naming the key, when this preset would allocate more than the bounds above for `tasks`, or
+    /// when `network.conv` does not fit an image observation space.
     public func checkResources(for tasks: [Task], file: String) throws(ChorusError) {
+        try checkResources(for: tasks.map(TaskSignature.init), file: file)
+    }
+
+    /// `checkResources(for:file:)` on tasks' signatures.
+    public func checkResources(for tasks: [TaskSignature], file: String) throws(ChorusError) {
         for (key, sizes) in [("network.encoder", encoderSizes), ("network.torso", torsoSizes), ("network.head", headSizes)]
         where sizes.count > Self.maximumLayers {
             throw ChorusError(file: file, problem: "\(key): \(sizes.count) layers; at most \(Self.maximumLayers)")
@@ -177,10 +189,25 @@ public struct AgentConfiguration: Equatable, Sendable {
             return total
         }
         let columns = distral == nil ? 1.0 : 2.0
-        var parameters = 0.0, rolloutValues = 0.0
+        // Samples per forward pass of the update: a minibatch of a task's rollout (A2C: the whole rollout).
+        let samples = Double(environmentsPerTask * rolloutSteps) / Double(algorithm == .ppo ? minibatches : 1)
+        var parameters = 0.0, rolloutValues = 0.0, convolutionValues = 0.0
         for task in tasks {
             let observation = task.observationSpace.size
-            let encoder = layers(encoderSizes, from: observation)
+            var encoder = layers(encoderSizes, from: observation)
+            if let conv = convolution, ConvolutionConfiguration.readsImages(of: task.observationSpace) {
+                let shape = task.observationSpace.shape
+                guard let output = conv.outputSize(height: shape[0], width: shape[1]) else {
+                    throw ChorusError(
+                        file: file,
+                        problem:
+                            "network.conv: a \(conv.kernel)×\(conv.kernel) kernel does not fit task '\(task.name)', whose observations are \(shape[0])×\(shape[1]) (use a smaller kernel or padding: same)"
+                    )
+                }
+                let patch = Double(conv.kernel * conv.kernel * shape[2]), pixels = Double(output.height * output.width)
+                encoder = Double(conv.filters) * (patch + 1) + layers(encoderSizes, from: Int(pixels) * conv.filters)
+                convolutionValues += columns * samples * pixels * patch
+            }
             let torso = layers(torsoSizes, from: encoderSizes.last ?? observation)
             let heads = 2 * layers(headSizes + [max(task.actionSpace.flatSize, 1)], from: torsoSizes.last ?? 1)
             parameters += columns * (encoder + heads + (architecture == .singleTask ? torso : 0))
@@ -189,6 +216,13 @@ public struct AgentConfiguration: Equatable, Sendable {
         parameters += columns * (architecture == .singleTask ? 0 : layers(torsoSizes, from: encoderSizes.last ?? 1))
         if parameters > Double(Self.maximumParameters) {
             throw ChorusError(file: file, problem: "network: about \(Int(parameters)) parameters for these tasks; at most \(Self.maximumParameters)")
+        }
+        if convolutionValues > Double(Self.maximumConvolutionValues) {
+            throw ChorusError(
+                file: file,
+                problem:
+                    "network.conv: \(Int(convolutionValues)) im2col values per minibatch (samples × output pixels × kernel size); at most \(Self.maximumConvolutionValues)"
+            )
         }
         if rolloutValues > Double(Self.maximumRolloutValues) {
             throw ChorusError(
@@ -210,7 +244,7 @@ public struct AgentConfiguration: Equatable, Sendable {
               encoder: \(list(encoderSizes))
               torso: \(list(torsoSizes))
               head: \(list(headSizes))
-              activation: \(activation)
+              activation: \(activation)\(convolution.map { "\n  conv: \($0.yaml)" } ?? "")
             envs_per_task: \(environmentsPerTask)
             rollout_steps: \(rolloutSteps)
             total_steps: \(totalSteps)

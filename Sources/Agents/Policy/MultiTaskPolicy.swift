@@ -10,6 +10,9 @@ import Randomness
 /// its own network of the same sizes (parameters prefixed `<task>.`), the independent-learner baseline.
 /// Value heads output one number: the normalised value when PopArt is on, the value otherwise.
 ///
+/// Encoders are MLPs, except for image observation spaces (Box shape `[H, W, C]`) when the preset has
+/// `network.conv`: those get a `ConvolutionalEncoder` (conv → activation → the encoder's dense layers).
+///
 /// A Distral agent also has the distilled policy π₀: a network of the same sizes with its own encoders
 /// and torso (the paper's separate π₀ column, parameters prefixed `distilled.`) and one logits head h per
 /// action space, shared by every task with that space. The task's own policy head is then the column f_i.
@@ -30,26 +33,36 @@ public final class MultiTaskPolicy: ParameterContainer {
     public let distilled: MultiHeadNetwork?
     private var twoColumnLogits: [Tensor]
 
-    public init(tasks specs: [Task], configuration c: AgentConfiguration, seed: UInt64) {
+    public convenience init(tasks: [Task], configuration: AgentConfiguration, seed: UInt64) {
+        self.init(signatures: tasks.map(TaskSignature.init), configuration: configuration, seed: seed)
+    }
+
+    /// A policy for tasks given by their signatures (what `init(tasks:…)` reads of each task).
+    public init(signatures specs: [TaskSignature], configuration c: AgentConfiguration, seed: UInt64) {
         var rng = RandomGenerator(seed: seed, stream: 0x7E7_0001)
         let activation: Activation = c.activation == "relu" ? .relu : .tanh
         let torsoOutput = c.torsoSizes.last!
         let encoderOutput = c.encoderSizes.last!
 
         // Tasks with the same observation space share an encoder; it is named after the first such task's env.
-        func encoderKey(_ task: Task) -> String {
+        func encoderKey(_ task: TaskSignature) -> String {
             let first = specs.first { $0.observationSpace == task.observationSpace }!
-            return "\(first.spec.env)-\(first.observationSpace.size)"
+            return "\(first.environment)-\(first.observationSpace.size)"
+        }
+        func makeEncoder(name: String, space: Box) -> any Encoder {
+            if let conv = c.convolution, ConvolutionConfiguration.readsImages(of: space) {
+                return ConvolutionalEncoder(
+                    name: name, height: space.shape[0], width: space.shape[1], channels: space.shape[2], filters: conv.filters,
+                    kernel: conv.kernel, stride: conv.stride, padding: conv.padding, denseSizes: c.encoderSizes, activation: activation,
+                    using: &rng)
+            }
+            return MLP(name: name, sizes: [space.size] + c.encoderSizes, activation: activation, activateOutput: true, using: &rng)
         }
         func makeDistilledNetwork() -> MultiHeadNetwork {
-            var encoders: [String: MLP] = [:], heads: [String: MLP] = [:], routes: [MultiHeadNetwork.Route] = []
+            var encoders: [String: any Encoder] = [:], heads: [String: MLP] = [:], routes: [MultiHeadNetwork.Route] = []
             for task in specs {
                 let key = encoderKey(task)
-                if encoders[key] == nil {
-                    encoders[key] = MLP(
-                        name: "distilled.encoder.\(key)", sizes: [task.observationSpace.size] + c.encoderSizes,
-                        activation: activation, activateOutput: true, using: &rng)
-                }
+                if encoders[key] == nil { encoders[key] = makeEncoder(name: "distilled.encoder.\(key)", space: task.observationSpace) }
                 let kind = TaskHead.kind(for: task.actionSpace)
                 let head = "policy.\(Self.actionSpaceKey(task.actionSpace))"
                 if heads[head] == nil {
@@ -64,15 +77,11 @@ public final class MultiTaskPolicy: ParameterContainer {
             return MultiHeadNetwork(encoders: encoders, torso: torso, heads: heads, routes: routes)
         }
         func makeNetwork(prefix: String, members: [Int]) -> MultiHeadNetwork {
-            var encoders: [String: MLP] = [:], heads: [String: MLP] = [:], routes: [MultiHeadNetwork.Route] = []
+            var encoders: [String: any Encoder] = [:], heads: [String: MLP] = [:], routes: [MultiHeadNetwork.Route] = []
             for i in members {
                 let task = specs[i]
                 let key = encoderKey(task)
-                if encoders[key] == nil {
-                    encoders[key] = MLP(
-                        name: "\(prefix)encoder.\(key)", sizes: [task.observationSpace.size] + c.encoderSizes,
-                        activation: activation, activateOutput: true, using: &rng)
-                }
+                if encoders[key] == nil { encoders[key] = makeEncoder(name: "\(prefix)encoder.\(key)", space: task.observationSpace) }
                 let outputs = TaskHead.kind(for: task.actionSpace).outputSize
                 heads["policy.\(task.name)"] = MLP(
                     name: "\(prefix)policy.\(task.name)", sizes: [torsoOutput] + c.headSizes + [outputs],

@@ -4,7 +4,7 @@
 /// read its rows. All routes' encoded rows are stacked and go through the torso in one pass; each
 /// head then runs on its route's slice. The backward pass accumulates every head's gradient into the
 /// torso's output gradient (each on its own rows), runs the torso once, and hands each route's rows
-/// back to its encoder.
+/// back to its encoder. Encoders may differ in kind (`MLP`s for flat inputs, `ConvolutionalEncoder`s for images).
 public final class MultiHeadNetwork: ParameterContainer {
     /// Which encoder a batch goes through and which heads read it.
     public struct Route: Equatable, Sendable {
@@ -13,14 +13,15 @@ public final class MultiHeadNetwork: ParameterContainer {
         public init(encoder: String, heads: [String]) { self.encoder = encoder; self.heads = heads }
     }
 
-    public let encoders: [String: MLP]
+    public let encoders: [String: any Encoder]
     public let torso: MLP
     public let heads: [String: MLP]
     public let routes: [Route]
     private let encoderOrder: [String]
     private let headOrder: [String]
 
-    private var encoderWorkspaces: [MLP.Workspace]
+    /// Route r's encoder with the workspace of its last pass.
+    private let encoderPasses: [EncoderPass]
     private var torsoWorkspace = MLP.Workspace()
     private var headWorkspaces: [[MLP.Workspace]]
     private var torsoOutputGradient = Tensor(rows: 0, columns: 0)
@@ -29,7 +30,7 @@ public final class MultiHeadNetwork: ParameterContainer {
 
     /// A network from its parts; every route's encoder must output the torso's input size and every head
     /// must read the torso's output size.
-    public init(encoders: [String: MLP], torso: MLP, heads: [String: MLP], routes: [Route]) {
+    public init(encoders: [String: any Encoder], torso: MLP, heads: [String: MLP], routes: [Route]) {
         for route in routes {
             guard let encoder = encoders[route.encoder] else { preconditionFailure("route names unknown encoder \(route.encoder)") }
             precondition(encoder.outputSize == torso.inputSize, "encoder \(route.encoder) does not fit the torso")
@@ -44,7 +45,7 @@ public final class MultiHeadNetwork: ParameterContainer {
         self.routes = routes
         self.encoderOrder = encoders.keys.sorted()
         self.headOrder = heads.keys.sorted()
-        self.encoderWorkspaces = Array(repeating: MLP.Workspace(), count: routes.count)
+        self.encoderPasses = routes.map { EncoderPass(encoders[$0.encoder]!) }
         self.headWorkspaces = routes.map { Array(repeating: MLP.Workspace(), count: $0.heads.count) }
         self.rowOffsets = Array(repeating: 0, count: routes.count + 1)
     }
@@ -60,13 +61,12 @@ public final class MultiHeadNetwork: ParameterContainer {
         for (r, input) in inputs.enumerated() {
             rowOffsets[r] = offset
             offset += input.rows
-            encoders[routes[r].encoder]!.forward(input, workspace: &encoderWorkspaces[r])
         }
         rowOffsets[routes.count] = offset
         torso.prepare(&torsoWorkspace)
         torsoWorkspace.values[0].reshape(rows: offset, columns: torso.inputSize)
         for r in routes.indices {
-            torsoWorkspace.values[0].copyRows(0..<inputs[r].rows, of: encoderWorkspaces[r].output, to: rowOffsets[r])
+            torsoWorkspace.values[0].copyRows(0..<inputs[r].rows, of: encoderPasses[r].forward(inputs[r]), to: rowOffsets[r])
         }
         torso.forwardFromWorkspaceInput(&torsoWorkspace)
         for r in routes.indices {
@@ -121,7 +121,7 @@ public final class MultiHeadNetwork: ParameterContainer {
         for r in routes.indices {
             let rows = rowOffsets[r]..<rowOffsets[r + 1]
             let torsoInputGradient = torsoWorkspace.inputGradient
-            encoders[routes[r].encoder]!.backward(workspace: &encoderWorkspaces[r], needInputGradient: false) { gradient in
+            encoderPasses[r].backward(needInputGradient: false) { gradient in
                 gradient.copyRows(rows, of: torsoInputGradient)
             }
         }

@@ -12,10 +12,13 @@ struct Bench: ParsableCommand {
     )
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
-        case envs, nn, train, render, all
+        case envs, nn, conv, train, render, all
     }
 
-    @Argument(help: "What to measure: envs, nn, train, render (chorus watch frames/s, offscreen) or all.")
+    @Argument(
+        help:
+            "What to measure: envs, nn (dense and convolutional networks), conv (the convolutional encoder only), train, render (chorus watch frames/s, offscreen) or all."
+    )
     var target: Target = .all
 
     @Option(help: "Timed repeats per measurement (the median is reported).")
@@ -40,6 +43,7 @@ struct Bench: ParsableCommand {
         var sections: [BenchmarkSection] = []
         if target == .envs || target == .all { sections.append(EnvironmentBenchmark.run(timer)) }
         if target == .nn || target == .all { sections.append(NetworkBenchmark.run(timer)) }
+        if target == .nn || target == .conv || target == .all { sections.append(ConvolutionBenchmark.run(timer)) }
         if target == .train || target == .all { sections.append(try TrainingBenchmark.run(seconds: max(2, seconds * 10), threads: threads)) }
         if target == .render || target == .all {
             #if SDL
