@@ -42,6 +42,8 @@ public struct AgentConfiguration: Equatable, Sendable {
     public var gamma = 0.99
     public var estimator = Estimator.gae
     public var actorLearner = ActorLearnerMode.synchronous
+    /// Pipelined mode: V-trace's importance weights correct the actor's lag; false forces `log ρ = 0` (an ablation).
+    public var lagCorrection = true
     public var gaeLambda = 0.95
     public var rhoBar = 1.0
     public var cBar = 1.0
@@ -74,7 +76,7 @@ public struct AgentConfiguration: Equatable, Sendable {
 
     static let keys: Set<String> = [
         "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
-        "estimator", "actor_learner", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
+        "estimator", "actor_learner", "lag_correction", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
         "clip_schedule", "value_clip_range", "normalize_advantages", "entropy_coef", "value_coef", "max_grad_norm",
         "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes", "distral", "distillation",
     ]
@@ -104,6 +106,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         architecture = try choice("architecture", architecture)
         estimator = try choice("estimator", estimator)
         actorLearner = try choice("actor_learner", actorLearner)
+        if let n = f["lag_correction"] { lagCorrection = try n.bool() }
         optimizer = try choice("optimizer", optimizer)
         learningRateSchedule = try choice("lr_schedule", learningRateSchedule)
         clipSchedule = try choice("clip_schedule", clipSchedule)
@@ -251,6 +254,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             gamma: \(gamma)
             estimator: \(estimator.rawValue)
             actor_learner: \(actorLearner.rawValue)
+            lag_correction: \(lagCorrection)
             gae_lambda: \(gaeLambda)
             vtrace_rho_bar: \(rhoBar)
             vtrace_c_bar: \(cBar)

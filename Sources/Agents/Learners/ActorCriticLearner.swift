@@ -108,8 +108,9 @@ public final class ActorCriticLearner {
         actor.synchronize(with: policy, popArt: popArt)
     }
 
-    /// Steps every task's environments `rollout_steps` times with the current policy.
-    func collectRollout() {
+    /// Steps every task's environments `rollout_steps` times with the current policy (the synchronous actor's half
+    /// of `iterate`; public for benchmarks that time acting and learning apart).
+    public func collectRollout() {
         collector.collect(policy: policy, popArt: popArt, using: &rng, statistics: &statistics)
         collector.exchangeRollouts(&learningRollouts)
         environmentSteps += stepsPerIteration
@@ -161,7 +162,7 @@ public final class ActorCriticLearner {
     ///    `ŷ = (G − μ_i)/σ_i`, per task the mean over its rows of
     ///    `L = L_π + c_V·L_V − c_H·H(π)` (`PolicyGradientLoss`, `ValueLoss`; plus Distral's distillation
     ///    term on π₀), summed over tasks, backpropagated, and applied by the shared `OptimizationStep`.
-    func update() throws(TrainingError) {
+    public func update() throws(TrainingError) {
         let settings = configuration
         let progress = min(1, Double(environmentSteps) / Double(max(settings.totalSteps, 1)))
         let clipRange = settings.clipSchedule == .linear ? settings.clipRange * (1 - progress) : settings.clipRange
@@ -283,7 +284,7 @@ public final class ActorCriticLearner {
                     let logProbability =
                         gaussian.map { Double($0.logProbability(row: row, action: actions.baseAddress! + row * actionSize)) }
                         ?? Double(categorical.logProbability(row: row, action: Int(actions[row])))
-                    let logRho = logProbability - learningRollouts[i].logProbabilities[row]
+                    let logRho = configuration.lagCorrection ? logProbability - learningRollouts[i].logProbabilities[row] : 0
                     logRhos[i][row] = logRho
                     statistics[i].importanceWeightSum += exp(logRho)
                     if exp(logRho) > configuration.rhoBar { statistics[i].importanceWeightsClipped += 1 }

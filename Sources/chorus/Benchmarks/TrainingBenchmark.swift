@@ -59,6 +59,43 @@ enum TrainingBenchmark {
             let rate = Double(trainer.environmentSteps - first) / Date().timeIntervalSince(start)
             rows.append(("\(agent) classic-control, 16 envs/task (steps/s)", [rate, .nan]))
         }
+        // Pipelined vs synchronous actor–learner (PopArt-IMPALA recipes), with the synchronous run's shares
+        // of acting and learning: overlapping them can at best reach (act + learn) / max(act, learn).
+        let minatar = try catalogue.loadSuite("minatar")
+        for (label, suiteTasks, agent) in [
+            ("classic-control", suite.tasks, "popart-impala"), ("minatar", minatar.tasks, "minatar-popart-ppo"),
+        ] {
+            var c = try AgentConfiguration.load(agent, catalogue: catalogue)
+            c.estimator = .vtrace
+            c.actorLearner = .synchronous
+            let synchronous = ActorCriticLearner(tasks: suiteTasks, configuration: c, seed: 1, threads: 1)
+            try? synchronous.iterate()
+            var acting = 0.0, learning = 0.0
+            let first = synchronous.environmentSteps
+            while acting + learning < seconds {
+                let start = Date()
+                synchronous.collectRollout()
+                let collected = Date()
+                try? synchronous.update()
+                acting += collected.timeIntervalSince(start)
+                learning += Date().timeIntervalSince(collected)
+            }
+            let synchronousRate = Double(synchronous.environmentSteps - first) / (acting + learning)
+            c.actorLearner = .pipelined
+            let pipelined = ActorCriticLearner(tasks: suiteTasks, configuration: c, seed: 1, threads: 1)
+            try? pipelined.iterate()
+            let start = Date(), firstPipelined = pipelined.environmentSteps
+            while Date().timeIntervalSince(start) < seconds { try? pipelined.iterate() }
+            let pipelinedRate = Double(pipelined.environmentSteps - firstPipelined) / Date().timeIntervalSince(start)
+            let bound = (acting + learning) / max(acting, learning)
+            rows.append(("\(agent) \(label), synchronous (steps/s)", [synchronousRate, .nan]))
+            rows.append(("\(agent) \(label), pipelined (steps/s)", [pipelinedRate, .nan]))
+            notes.append(
+                String(
+                    format: "%@ %@: acting %.0f%%, learning %.0f%% of a synchronous iteration; pipelined/synchronous %.2f× (bound %.2f×)",
+                    agent, label, 100 * acting / (acting + learning), 100 * learning / (acting + learning), pipelinedRate / synchronousRate,
+                    bound))
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         rows.append(("peak memory (MB)", [Double(usage.ru_maxrss) / 1024, .nan]))
