@@ -43,6 +43,9 @@ final class EnvironmentLoop {
         }
     }
 
+    /// Transforms task i's loaded inputs in place (observation normalisation).
+    func normalizeInputs(task i: Int, _ transform: (inout Tensor) -> Void) { transform(&inputs[i]) }
+
     /// Draws task i's actions from a head's `outputs` (see `ActionSampler`); the unclipped draws and
     /// their log-probabilities go to `unclipped` and `logProbabilities` when given.
     func sample(

@@ -6,6 +6,7 @@ import Randomness
 /// policy's current parameters and fills one `TaskRollout` per task.
 ///
 /// For each step t and task i, with one forward pass for all tasks:
+/// 0. with observation normalisation, merge `s_t` into the task's running statistics and normalise it;
 /// 1. record `s_t`, `V(s_t)` (unnormalised with the task's PopArt statistics), `a_t ~ π_i(·|s_t)` and
 ///    `log μ(a_t|s_t)`; Distral adds the reward regularisation `(α/β)·log π₀(a_t|s_t) − (1/β)·log π_i(a_t|s_t)`;
 /// 2. step: `r_t ← reward·reward_scale + regularisation`, `γ_t ← 0` if the episode ended, else γ;
@@ -44,6 +45,7 @@ public final class RolloutCollector {
         let n = environments.environmentsPerTask
         for t in 0..<rolloutSteps {
             environments.loadObservations()
+            normalizeInputs(of: policy, updating: true)
             for i in tasks.indices { rollouts[i].observations.copyRows(0..<n, of: environments.inputs[i], to: t * n) }
             policy.forward(environments.inputs)
             for i in tasks.indices { act(task: i, row: t * n, policy: policy, popArt: popArt, using: &rng) }
@@ -61,6 +63,7 @@ public final class RolloutCollector {
             if anyTruncated { bootstrapTruncations(row: t * n, policy: policy, popArt: popArt) }
         }
         environments.loadObservations()
+        normalizeInputs(of: policy, updating: false)
         policy.forward(environments.inputs)
         for i in tasks.indices {
             rollouts[i].lastObservations.copyRows(0..<n, of: environments.inputs[i])
@@ -71,6 +74,16 @@ public final class RolloutCollector {
 
     /// Hands the collected rollouts over for `other` (same shapes), which the next `collect` overwrites.
     public func exchangeRollouts(_ other: inout [TaskRollout]) { swap(&rollouts, &other) }
+
+    /// Normalises the loaded observations with the acting policy's statistics, first merging them in when `updating`
+    /// (each step's observations, once; the rollout stores what the network saw).
+    private func normalizeInputs(of policy: MultiTaskPolicy, updating: Bool) {
+        guard policy.observationNormalizer != nil else { return }
+        for i in tasks.indices {
+            if updating { policy.observationNormalizer!.update(task: i, with: environments.inputs[i]) }
+            environments.normalizeInputs(task: i) { policy.normalize(&$0, task: i) }
+        }
+    }
 
     /// Samples task i's actions from the last forward pass and records them at rollout rows `row ..< row + n`.
     private func act(task i: Int, row: Int, policy: MultiTaskPolicy, popArt: PopArt, using rng: inout RandomGenerator) {
@@ -107,6 +120,7 @@ public final class RolloutCollector {
     private func bootstrapTruncations(row: Int, policy: MultiTaskPolicy, popArt: PopArt) {
         let n = environments.environmentsPerTask
         environments.loadObservations(final: true)
+        normalizeInputs(of: policy, updating: false)
         policy.forward(environments.inputs)
         for i in tasks.indices {
             let batch = environments.batches[i], values = policy.valueOutput(i)

@@ -57,6 +57,7 @@ public final class Distiller: Learner {
         var c = configuration
         c.popArt = true  // value heads are read with the teachers' statistics, unclamped
         c.popArtSigmaMin = 1e-12; c.popArtSigmaMax = 1e12
+        c.normalizeObservations = false  // the student reads raw observations (each teacher normalises its own)
         let settings = c.distillation ?? DistillationConfiguration()
         c.distillation = settings
         self.tasks = tasks

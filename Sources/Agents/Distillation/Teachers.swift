@@ -70,6 +70,7 @@ public final class Teachers {
     public func forward(task i: Int, observations: Tensor) {
         let (r, t) = assignments[i]
         inputs[r][t] = observations
+        runs[r].policy.normalize(&inputs[r][t], task: t)
         runs[r].policy.forward(inputs[r])
         inputs[r][t].reshape(rows: 0, columns: observations.columns)
     }

@@ -92,6 +92,7 @@ public struct Evaluator {
         let head = policy.tasks[i]
         var inputs = policy.tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
         inputs[i] = Tensor(rows: episodes, columns: head.observationSize, values: observations)
+        policy.normalize(&inputs[i], task: i)
         policy.forward(inputs)
         var sampler = ActionSampler(kind: head.kind)
         actions.withUnsafeMutableBufferPointer { step in

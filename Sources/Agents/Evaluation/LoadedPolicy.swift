@@ -30,6 +30,7 @@ public struct LoadedPolicy {
         policy = MultiTaskPolicy(tasks: suite.tasks, configuration: configuration, seed: seed)
         do {
             try checkpoint.restore(into: policy.parameters)
+            policy.observationNormalizer = try CheckpointLayout.observationStatistics(in: checkpoint, for: policy)
             popArt = try ActorCriticLearner.popArt(from: checkpoint, tasks: suite.tasks.count, configuration: configuration)
         } catch { throw ChorusError(file: url.path, problem: error.problem) }
     }

@@ -12,6 +12,7 @@ extension ActorCriticLearner {
         checkpoint.contents.set(CheckpointLayout.progress, words: [UInt64(environmentSteps), UInt64(updates)])
         checkpoint.contents.set(CheckpointLayout.rng, words: rng.stateWords)
         CheckpointLayout.store(popArt, in: &checkpoint)
+        CheckpointLayout.storeObservationStatistics(of: policy, in: &checkpoint)
         checkpoint.contents.set(CheckpointLayout.statistics, doubles: statistics.flatMap(\.encoded))
         for (i, batch) in collector.environments.batches.enumerated() {
             let snapshot = batch.snapshot()
@@ -61,6 +62,7 @@ extension ActorCriticLearner {
             }
             restoredStatistics.append(taskStatistics)
         }
+        let observationStatistics = try CheckpointLayout.observationStatistics(in: checkpoint, for: policy)
         var pending = learningRollouts, actorGenerator: RandomGenerator?
         if actor != nil {
             guard let words = c.words(CheckpointLayout.actorRNG), let generator = RandomGenerator(stateWords: words) else {
@@ -77,12 +79,14 @@ extension ActorCriticLearner {
         updates = updateCount
         rng = generator
         popArt.restore(means: means, secondMoments: moments)
+        policy.observationNormalizer = observationStatistics
         statistics = restoredStatistics
         if let actor, let actorGenerator {
             learningRollouts = pending
             hasPendingRollout = steps > 0
             actor.rng = actorGenerator
             actor.synchronize(with: policy, popArt: popArt)
+            actor.policy.observationNormalizer = observationStatistics
         }
         for (i, batch) in collector.environments.batches.enumerated() {
             guard let values = c.doubles(CheckpointLayout.environmentValues(task: i)), let words = c.words(CheckpointLayout.environmentWords(task: i))

@@ -99,12 +99,14 @@ public final class ActorCriticLearner {
         if !hasPendingRollout {
             actor.collect()
             takeCollection(of: actor)
+            policy.observationNormalizer = actor.policy.observationNormalizer
         }
         // The actor collects rollout k+1 with θ_k while the learner computes θ_{k+1} from rollout k.
         let roles = PipelineRoles(actor: actor, learner: self)
         DispatchQueue.concurrentPerform(iterations: 2) { role in roles.run(role) }
         if let failure = roles.failure { throw failure }
         takeCollection(of: actor)
+        policy.observationNormalizer = actor.policy.observationNormalizer  // the statistics the actor has seen
         actor.synchronize(with: policy, popArt: popArt)
     }
 

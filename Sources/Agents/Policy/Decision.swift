@@ -36,6 +36,7 @@ extension MultiTaskPolicy {
         if choice == .random { return Decision.random(actionSpace: actionSpace, using: &rng) }
         var inputs = tasks.map { Tensor(rows: 0, columns: $0.observationSize) }
         inputs[i] = Tensor(rows: 1, columns: tasks[i].observationSize, values: observation)
+        normalize(&inputs[i], task: i)
         forward(inputs)
         let output = actionOutput(task: i, choice: choice)
         let logStd = tasks[i].logStd?.value.storage ?? []

@@ -32,6 +32,9 @@ public final class MultiTaskPolicy: ParameterContainer {
     /// π₀'s network (one route per task, in task order), when this is a Distral agent.
     public let distilled: MultiHeadNetwork?
     private var twoColumnLogits: [Tensor]
+    /// Per-task observation statistics when the preset normalises observations (nil otherwise): callers with raw
+    /// observations pass them through `normalize(_:task:)` before `forward`.
+    public var observationNormalizer: ObservationNormalizer?
 
     public convenience init(tasks: [Task], configuration: AgentConfiguration, seed: UInt64) {
         self.init(signatures: tasks.map(TaskSignature.init), configuration: configuration, seed: seed)
@@ -122,6 +125,9 @@ public final class MultiTaskPolicy: ParameterContainer {
         self.distral = c.distral
         self.distilled = c.distral == nil ? nil : makeDistilledNetwork()
         self.twoColumnLogits = specs.map { _ in Tensor(rows: 0, columns: 0) }
+        if c.normalizeObservations {
+            observationNormalizer = ObservationNormalizer(observationSizes: specs.map(\.observationSpace.size), clip: c.observationClip)
+        }
     }
 
     /// The name of π₀'s head for an action space (`discrete-4`, `box-1`).
@@ -136,7 +142,12 @@ public final class MultiTaskPolicy: ParameterContainer {
         networks.flatMap(\.parameters) + tasks.compactMap(\.logStd) + (distilled?.parameters ?? [])
     }
 
-    /// Runs every task's batch (`observations[i]` is task i's `[rows × observation size]`).
+    /// Normalises raw observations of task i for the network (nothing when the preset does not normalise).
+    public func normalize(_ observations: inout Tensor, task i: Int) {
+        observationNormalizer?.normalize(&observations, task: i)
+    }
+
+    /// Runs every task's batch (`observations[i]` is task i's `[rows × observation size]`, normalised).
     public func forward(_ observations: [Tensor]) {
         precondition(observations.count == tasks.count, "one observation batch per task")
         if networks.count == 1 {

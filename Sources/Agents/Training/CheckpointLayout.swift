@@ -9,7 +9,8 @@ import NeuralNetworks
 /// Tensors besides the parameters and `optimizer.*`: `state.progress` (U64 steps, updates), `state.rng`
 /// (the run's generator), `state.popart.mean` and `state.popart.second_moment` (F64 per task),
 /// `state.statistics` (F64, `TaskStatistics.encodedCount` per task), and per task i
-/// `state.env.i.values` / `state.env.i.words` (its batch's snapshot); pipelined runs add `state.actor.rng`
+/// `state.env.i.values` / `state.env.i.words` (its batch's snapshot); with observation normalisation
+/// `state.observations.count` and `state.observations.i.{mean, squared_deviations}`; pipelined runs add `state.actor.rng`
 /// and the rollout waiting for the learner, `state.pending.i.{observations, last_observations, actions,
 /// log_probabilities, rewards, discounts, regularization, values, bootstrap}`.
 public enum CheckpointLayout {
@@ -28,6 +29,43 @@ public enum CheckpointLayout {
     public static let statistics = "state.statistics"
     public static func environmentValues(task: Int) -> String { "state.env.\(task).values" }
     public static func environmentWords(task: Int) -> String { "state.env.\(task).words" }
+    /// Observation normalisation: counts per task, and each task's means and squared deviations.
+    public static let observationCounts = "state.observations.count"
+    public static func observationMeans(task: Int) -> String { "state.observations.\(task).mean" }
+    public static func observationSquaredDeviations(task: Int) -> String { "state.observations.\(task).squared_deviations" }
+
+    /// Stores a policy's observation statistics (nothing when it does not normalise observations).
+    public static func storeObservationStatistics(of policy: MultiTaskPolicy, in checkpoint: inout Checkpoint) {
+        guard let normalizer = policy.observationNormalizer else { return }
+        checkpoint.contents.set(observationCounts, doubles: normalizer.counts)
+        for i in normalizer.means.indices {
+            checkpoint.contents.set(observationMeans(task: i), doubles: normalizer.means[i])
+            checkpoint.contents.set(observationSquaredDeviations(task: i), doubles: normalizer.squaredDeviations[i])
+        }
+    }
+
+    /// The saved observation statistics for `policy` (nil when it does not normalise observations); throws when
+    /// they are missing, misshapen or invalid.
+    public static func observationStatistics(in checkpoint: Checkpoint, for policy: MultiTaskPolicy) throws(CheckpointError) -> ObservationNormalizer?
+    {
+        guard let current = policy.observationNormalizer else { return nil }
+        let tasks = current.means.count
+        guard let counts = checkpoint.contents.doubles(observationCounts), counts.count == tasks else {
+            throw CheckpointError(problem: "the checkpoint has no observation statistics (\(observationCounts)) for \(tasks) tasks")
+        }
+        var means: [[Double]] = [], deviations: [[Double]] = []
+        for i in 0..<tasks {
+            means.append(checkpoint.contents.doubles(observationMeans(task: i)) ?? [])
+            deviations.append(checkpoint.contents.doubles(observationSquaredDeviations(task: i)) ?? [])
+        }
+        guard means.map(\.count) == current.means.map(\.count),
+            let restored = ObservationNormalizer(counts: counts, means: means, squaredDeviations: deviations, clip: current.clip)
+        else {
+            throw CheckpointError(problem: "the saved observation statistics are misshapen, not finite or negative")
+        }
+        return restored
+    }
+
     /// Pipelined runs: the actor's generator, and the rollout waiting for the next update (`state.pending.i.*`).
     public static let actorRNG = "state.actor.rng"
     public static func pendingRollout(task: Int, _ field: String) -> String { "state.pending.\(task).\(field)" }
