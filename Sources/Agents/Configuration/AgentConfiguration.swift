@@ -54,6 +54,9 @@ public struct AgentConfiguration: Equatable, Sendable {
     /// PPO value clipping range in the value head's output units; 0 turns it off.
     public var valueClipRange = 0.0
     public var normalizeAdvantages = true
+    /// How the tasks' gradients on shared parameters are combined: summed, or by PCGrad.
+    public enum GradientSurgery: String, Sendable, CaseIterable { case none, pcgrad }
+    public var gradientSurgery = GradientSurgery.none
     /// Per-task running observation normalisation (`ObservationNormalizer`) and its clip.
     public var normalizeObservations = false
     public var observationClip = 10.0
@@ -80,7 +83,8 @@ public struct AgentConfiguration: Equatable, Sendable {
     static let keys: Set<String> = [
         "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
         "estimator", "actor_learner", "lag_correction", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
-        "clip_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip", "entropy_coef", "value_coef",
+        "clip_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip", "gradient_surgery", "entropy_coef",
+        "value_coef",
         "max_grad_norm",
         "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes", "distral", "distillation",
     ]
@@ -145,6 +149,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         if let n = f["value_clip_range"] { valueClipRange = try n.double(in: 0...1e9) }
         if let n = f["normalize_advantages"] { normalizeAdvantages = try n.bool() }
         if let n = f["normalize_observations"] { normalizeObservations = try n.bool() }
+        gradientSurgery = try choice("gradient_surgery", gradientSurgery)
         if let n = f["observation_clip"] { observationClip = try n.double(in: 0.1...1e6) }
         if let n = f["entropy_coef"] { entropyCoefficient = try n.double(in: 0...10) }
         if let n = f["value_coef"] { valueCoefficient = try n.double(in: 0...100) }
@@ -272,6 +277,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             normalize_advantages: \(normalizeAdvantages)
             normalize_observations: \(normalizeObservations)
             observation_clip: \(observationClip)
+            gradient_surgery: \(gradientSurgery.rawValue)
             entropy_coef: \(entropyCoefficient)
             value_coef: \(valueCoefficient)
             max_grad_norm: \(maxGradientNorm)

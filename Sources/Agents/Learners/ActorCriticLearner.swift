@@ -40,6 +40,8 @@ public final class ActorCriticLearner {
     var hasPendingRollout = false
 
     var rng: RandomGenerator
+    /// The parameters several tasks' losses reach (gradient surgery works on these).
+    private lazy var sharedParameters = policy.sharedParameters
     /// The rollouts `update` learns from, handed over by the collector.
     var learningRollouts: [TaskRollout]
     /// Each task's `log ρ_t` for V-trace (0 when acting and learning parameters coincide).
@@ -139,6 +141,9 @@ public final class ActorCriticLearner {
             if configuration.distral != nil {
                 metrics.add("distral/kl", task.meanDistilledKullbackLeibler, task: name)
                 metrics.add("distral/entropy", task.meanDistilledEntropy, task: name)
+            }
+            if configuration.gradientSurgery != .none {
+                metrics.add("losses/grad_cosine", task.meanGradientCosine, task: name)
             }
             if actor != nil {
                 metrics.add("impala/mean_rho", task.meanImportanceWeight, task: name)
@@ -257,15 +262,64 @@ public final class ActorCriticLearner {
             }
             losses.append(terms)
         }
+        if configuration.gradientSurgery == .pcgrad, !sharedParameters.isEmpty {
+            for (task, cosine) in backwardWithPCGrad().enumerated() where cosine.isFinite {
+                statistics[task].gradientCosineSum += cosine
+                statistics[task].gradientCosines += 1
+            }
+        } else {
+            backward(tasks: nil)
+        }
+        return losses
+    }
+
+    /// Backpropagates the output gradients of `tasks` (every task when nil); parameter gradients accumulate.
+    private func backward(tasks selected: Int?) {
         let policyGradients = policyGradients, valueGradients = valueGradients, distilledGradients = distilledGradients
         policy.backward { task, output, gradient in
+            guard selected == nil || selected == task else { return gradient.fill(0) }
             switch output {
             case .policy: gradient.copyRows(0..<gradient.rows, of: policyGradients[task])
             case .value: gradient.copyRows(0..<gradient.rows, of: valueGradients[task])
             case .distilled: gradient.copyRows(0..<gradient.rows, of: distilledGradients[task])
             }
         }
-        return losses
+    }
+
+    /// PCGrad's backward pass: one backward pass per task gives each task's gradient on the shared parameters,
+    /// which `PCGrad.combine` projects off each other where they conflict; every other parameter gets the plain
+    /// sum (as does whatever `lossGradients` wrote directly, the log-std). Returns each task's mean cosine with
+    /// the other tasks' shared gradients.
+    private func backwardWithPCGrad() -> [Double] {
+        let parameters = policy.parameters
+        let shared = Set(sharedParameters.map(ObjectIdentifier.init))
+        var summed = parameters.map { $0.gradient.storage }
+        var taskGradients: [[Double]] = []
+        for task in tasks.indices {
+            for parameter in parameters { parameter.gradient.fill(0) }
+            backward(tasks: task)
+            var flat: [Double] = []
+            for (k, parameter) in parameters.enumerated() {
+                if shared.contains(ObjectIdentifier(parameter)) {
+                    flat.append(contentsOf: parameter.gradient.storage.lazy.map(Double.init))
+                } else {
+                    for index in summed[k].indices { summed[k][index] += parameter.gradient.storage[index] }
+                }
+            }
+            taskGradients.append(flat)
+        }
+        let combined = PCGrad.combine(taskGradients, using: &rng)
+        var offset = 0
+        for (k, parameter) in parameters.enumerated() {
+            if shared.contains(ObjectIdentifier(parameter)) {
+                let count = parameter.gradient.count
+                parameter.gradient.storage = combined[offset..<(offset + count)].map { Float($0) }
+                offset += count
+            } else {
+                parameter.gradient.storage = summed[k]
+            }
+        }
+        return tasks.indices.map { PCGrad.meanCosine(taskGradients, task: $0) }
     }
 
     /// Pipelined mode: evaluates the learning rollouts under the current parameters θ_k. Their values `V(s_t)`

@@ -142,6 +142,15 @@ public final class MultiTaskPolicy: ParameterContainer {
         networks.flatMap(\.parameters) + tasks.compactMap(\.logStd) + (distilled?.parameters ?? [])
     }
 
+    /// The parameters more than one task's loss reaches: the shared torso and every encoder several tasks read
+    /// (none for the `single-task` architecture). Distral's π₀ is left out.
+    public var sharedParameters: [Parameter] {
+        guard networks.count == 1, tasks.count > 1 else { return [] }
+        let network = networks[0]
+        let readers = Dictionary(grouping: network.routes, by: \.encoder)
+        return network.torso.parameters + readers.filter { $0.value.count > 1 }.keys.sorted().flatMap { network.encoders[$0]!.parameters }
+    }
+
     /// Normalises raw observations of task i for the network (nothing when the preset does not normalise).
     public func normalize(_ observations: inout Tensor, task i: Int) {
         observationNormalizer?.normalize(&observations, task: i)

@@ -25,6 +25,9 @@ public struct TaskStatistics: Equatable, Sendable {
     public var importanceWeightSum = 0.0
     public var importanceWeightsClipped = 0
     public var importanceWeights = 0
+    /// Gradient surgery: the mean cosine of this task's shared-parameter gradient with the other tasks', summed over `cosines` minibatches.
+    public var gradientCosineSum = 0.0
+    public var gradientCosines = 0
 
     public init() {}
 
@@ -54,22 +57,23 @@ public struct TaskStatistics: Equatable, Sendable {
     public var meanApproximateKullbackLeibler: Double { updates > 0 ? approximateKullbackLeibler / Double(updates) : .nan }
     public var meanClipFraction: Double { updates > 0 ? clipFraction / Double(updates) : .nan }
     public var meanExplainedVariance: Double { rollouts > 0 ? explainedVariance / Double(rollouts) : .nan }
+    public var meanGradientCosine: Double { gradientCosines > 0 ? gradientCosineSum / Double(gradientCosines) : .nan }
     public var meanImportanceWeight: Double { importanceWeights > 0 ? importanceWeightSum / Double(importanceWeights) : .nan }
     public var importanceWeightClipFraction: Double {
         importanceWeights > 0 ? Double(importanceWeightsClipped) / Double(importanceWeights) : .nan
     }
 
     /// How many numbers `encoded` holds (checkpoints written before the PPO diagnostics hold the first 10,
-    /// before the V-trace weights the first 14).
-    public static let encodedCount = 17
-    static let earlierEncodedCounts = [10, 14]
+    /// before the V-trace weights the first 14, before gradient surgery the first 17).
+    public static let encodedCount = 19
+    static let earlierEncodedCounts = [10, 14, 17]
 
     /// The numbers, for a checkpoint.
     public var encoded: [Double] {
         [
             Double(episodes), returnSum, lengthSum, Double(successes), policyLoss, valueLoss, entropy, Double(updates),
             distilledKullbackLeibler, distilledEntropy, approximateKullbackLeibler, clipFraction, explainedVariance, Double(rollouts),
-            importanceWeightSum, Double(importanceWeightsClipped), Double(importanceWeights),
+            importanceWeightSum, Double(importanceWeightsClipped), Double(importanceWeights), gradientCosineSum, Double(gradientCosines),
         ]
     }
 
@@ -89,6 +93,10 @@ public struct TaskStatistics: Equatable, Sendable {
         if v.count >= 17 {
             guard let clipped = count(v[15]), let weights = count(v[16]), clipped <= weights else { return nil }
             importanceWeightSum = v[14]; importanceWeightsClipped = clipped; importanceWeights = weights
+        }
+        if v.count >= 19 {
+            guard let cosines = count(v[18]) else { return nil }
+            gradientCosineSum = v[17]; gradientCosines = cosines
         }
     }
 }
