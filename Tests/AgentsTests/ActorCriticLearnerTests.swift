@@ -159,14 +159,9 @@ import Testing
 
     @Test(.tags(.learning), .learningEnabled) func ppoLearnsCartPole() throws {
         // The `ppo` preset with a third of its budget: a real bar, well above random (≈ 22).
-        let suite = try Catalogue.repository.loadSuite("cartpole")
-        var c = AgentConfiguration.preset("ppo")
-        c.totalSteps = 40_000
-        let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: 1)
-        while trainer.environmentSteps < c.totalSteps { try trainer.iterate() }
-        let report = Evaluator(episodes: 10, seed: 99, deterministic: true)
-            .evaluate(suite: "cartpole", tasks: suite.tasks, policy: trainer.policy, popArt: trainer.popArt, policyTask: [0])
-        #expect(report.tasks[0].meanReturn >= 300, "mean return \(report.tasks[0].meanReturn)")
+        let returns = try LearningRun.meanReturns(
+            suite: "cartpole", configuration: .preset("ppo"), steps: 40_000, seed: 1, episodes: 10, deterministic: true)
+        #expect(returns[0] >= 300, "mean return \(returns[0])")
     }
 
     @Test(.tags(.learning), .learningEnabled) func popArtPpoLearnsTwoGoalsOfAMaze() throws {

@@ -87,25 +87,17 @@ import Testing
 @Suite struct RecipeLearningTests {
     @Test(.tags(.learning), .learningEnabled) func minAtarPpoBeatsRandomOnBreakout() throws {
         // Random play scores 0.2 on Breakout-v1; 250k steps of `minatar-ppo` (about 20 s) reach 4–5.
-        let suite = try Catalogue.repository.loadSuite("minatar-breakout")
-        var c = AgentConfiguration.preset("minatar-ppo")
-        c.totalSteps = 250_000
-        let learner = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: 1)
-        while learner.environmentSteps < c.totalSteps { try learner.iterate() }
-        let report = Evaluator(episodes: 20, seed: 99, deterministic: false)
-            .evaluate(suite: "minatar-breakout", tasks: suite.tasks, policy: learner.policy, popArt: learner.popArt, policyTask: [0])
-        #expect(report.tasks[0].meanReturn >= 3, "mean return \(report.tasks[0].meanReturn)")
+        let returns = try LearningRun.meanReturns(
+            suite: "minatar-breakout", configuration: .preset("minatar-ppo"), steps: 250_000, seed: 1, episodes: 20, deterministic: false)
+        #expect(returns[0] >= 3, "mean return \(returns[0])")
     }
 
     @Test(.tags(.learning), .learningEnabled) func pipelinedPopArtImpalaLearnsCartPole() throws {
-        let suite = try Catalogue.repository.loadSuite("cartpole")
-        var c = AgentConfiguration.preset("popart-impala")
-        #expect(c.actorLearner == .pipelined)
-        c.totalSteps = 300_000  // random play: 21; the synchronous recipe reaches ≈ 190 here
-        let learner = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: 1)
-        while learner.environmentSteps < c.totalSteps { try learner.iterate() }
-        let report = Evaluator(episodes: 10, seed: 99, deterministic: false)
-            .evaluate(suite: "cartpole", tasks: suite.tasks, policy: learner.policy, popArt: learner.popArt, policyTask: [0])
-        #expect(report.tasks[0].meanReturn >= 150, "mean return \(report.tasks[0].meanReturn)")
+        // Random play: 21; the synchronous recipe reaches ≈ 190 with this budget.
+        let preset = AgentConfiguration.preset("popart-impala")
+        #expect(preset.actorLearner == .pipelined)
+        let returns = try LearningRun.meanReturns(
+            suite: "cartpole", configuration: preset, steps: 300_000, seed: 1, episodes: 10, deterministic: false)
+        #expect(returns[0] >= 150, "mean return \(returns[0])")
     }
 }

@@ -51,3 +51,21 @@ public enum TeacherFixture {
         } catch { fatalError("cannot write a teacher run: \(error)") }
     }
 }
+
+/// A learning test's run: a catalogue suite trained with a preset for a budget, then evaluated.
+public enum LearningRun {
+    /// Trains `configuration` (with `totalSteps` set to `steps`) on the catalogue suite `suite` with `seed`, then
+    /// returns each task's mean return over `episodes` evaluation episodes (evaluation seed 99).
+    public static func meanReturns(
+        suite name: String, configuration: AgentConfiguration, steps: Int, seed: UInt64, episodes: Int, deterministic: Bool
+    ) throws -> [Double] {
+        let suite = try Catalogue.repository.loadSuite(name)
+        var c = configuration
+        c.totalSteps = steps
+        let learner = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: seed)
+        while learner.environmentSteps < c.totalSteps { try learner.iterate() }
+        let report = Evaluator(episodes: episodes, seed: 99, deterministic: deterministic)
+            .evaluate(suite: name, tasks: suite.tasks, policy: learner.policy, popArt: learner.popArt, policyTask: Array(suite.tasks.indices))
+        return report.tasks.map(\.meanReturn)
+    }
+}
