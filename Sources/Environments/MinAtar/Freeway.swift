@@ -83,6 +83,7 @@ public struct Freeway: MinAtarGame {
         return reward
     }
 
+    @inline(__always)
     public func observe(into grid: MinAtarObservation) {
         grid.set(chicken, 4, 0)
         for car in 0..<8 {

@@ -98,7 +98,8 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
         return StepOutcome(reward: Double(reward), terminated: terminal, truncated: tickTimeLimit())
     }
 
-    @inlinable
+    /// Always inlined, as is each game's `observe`, so the game is read in place instead of being copied for each call.
+    @inlinable @inline(__always)
     public func observe(into observation: UnsafeMutableBufferPointer<Float>) {
         observation.update(repeating: 0)
         game.observe(into: MinAtarObservation(cells: observation, channels: Game.channelCount))

@@ -109,6 +109,7 @@ public struct SpaceInvaders: MinAtarGame {
         }
     }
 
+    @inline(__always)
     public func observe(into grid: MinAtarObservation) {
         grid.set(9, cannon, 0)
         let directionChannel = alienDirection < 0 ? 2 : 3
