@@ -56,7 +56,8 @@ import CSDL2
             if width >= 100 && height >= 100 {
                 #expect(
                     layout.scene.width >= width / 2 && layout.scene.height >= height / 2, "\(width)×\(height): the scene keeps most of the window")
-                #expect(layout.panel.width >= min(width / 2, 150) && layout.panel.height >= min(height / 2, 100), "\(width)×\(height): room for the HUD")
+                #expect(
+                    layout.panel.width >= min(width / 2, 150) && layout.panel.height >= min(height / 2, 100), "\(width)×\(height): room for the HUD")
             }
         }
         #expect(!WatchLayout(width: 640, height: 480).panelBelow && WatchLayout(width: 480, height: 640).panelBelow)
