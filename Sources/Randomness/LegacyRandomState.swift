@@ -61,18 +61,55 @@ public struct LegacyRandomState: Sendable {
         }
     }
 
-    /// Regenerates the whole key in place, in increasing index order (later words read already-regenerated ones).
+    /// Regenerates the whole key in place, as if in increasing index order (later words read already-regenerated
+    /// ones), eight words at a time: word `i` reads words `i + 1` (not yet regenerated) and `i + 397` (not yet
+    /// regenerated below 227, already regenerated from 227 on, 227 words back), so a run of eight never reads
+    /// a word it writes.
     @usableFromInline
     mutating func regenerate() {
+        typealias Lanes = SIMD8<UInt32>
         withKey { words in
-            let count = Self.keyCount
-            for i in 0..<count {
-                let y = (words[i] & 0x8000_0000) | (words[i + 1 == count ? 0 : i + 1] & 0x7fff_ffff)
-                let shifted = i + 397 < count ? i + 397 : i + 397 - count
-                words[i] = words[shifted] ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908_b0df : 0)
+            let raw = UnsafeMutableRawPointer(words.baseAddress!)
+            @inline(__always) func load(_ i: Int) -> Lanes { raw.loadUnaligned(fromByteOffset: i * 4, as: Lanes.self) }
+            @inline(__always) func store(_ value: Lanes, _ i: Int) { raw.storeBytes(of: value, toByteOffset: i * 4, as: Lanes.self) }
+            let count = Self.keyCount, split = count - 397  // 227
+            var i = 0
+            while i + 8 <= split {  // words 0..<224
+                store(Self.twist(load(i), load(i + 1), load(i + 397)), i)
+                i += 8
             }
+            while i < split {  // 224..<227
+                words[i] = Self.twist(words[i], words[i + 1], words[i + 397])
+                i += 1
+            }
+            while i + 8 <= count - 1 {  // 227..<619
+                store(Self.twist(load(i), load(i + 1), load(i - split)), i)
+                i += 8
+            }
+            while i < count - 1 {  // 619..<623
+                words[i] = Self.twist(words[i], words[i + 1], words[i - split])
+                i += 1
+            }
+            words[count - 1] = Self.twist(words[count - 1], words[0], words[396])
         }
         nextIndex = 0
+    }
+
+    /// One word of the regeneration: `far ^ (y >> 1) ^ (y odd ? 0x9908b0df : 0)` with `y` the top bit of
+    /// `current` and the low 31 bits of `next`.
+    @inline(__always)
+    static func twist(_ current: SIMD8<UInt32>, _ next: SIMD8<UInt32>, _ far: SIMD8<UInt32>) -> SIMD8<UInt32> {
+        typealias Lanes = SIMD8<UInt32>
+        let y = (current & Lanes(repeating: 0x8000_0000)) | (next & Lanes(repeating: 0x7fff_ffff))
+        let odd = y & Lanes(repeating: 1)
+        return far ^ (y &>> Lanes(repeating: 1)) ^ ((Lanes.zero &- odd) & Lanes(repeating: 0x9908_b0df))
+    }
+
+    /// `twist` of one word.
+    @inline(__always)
+    static func twist(_ current: UInt32, _ next: UInt32, _ far: UInt32) -> UInt32 {
+        let y = (current & 0x8000_0000) | (next & 0x7fff_ffff)
+        return far ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908_b0df : 0)
     }
 
     /// The next tempered 32-bit output (`genrand_int32`).

@@ -28,6 +28,27 @@ import Testing
         #expect(environment.maxEpisodeSteps == .max)
     }
 
+    @Test func actionNamesFollowTheActionSet() throws {
+        let full = try #require(MinAtar.make(id: "MinAtar/Breakout-v0")).environment.actionNames
+        #expect(full == ["noop", "left", "up", "right", "down", "fire"])
+        #expect(try #require(MinAtar.make(id: "MinAtar/Breakout-v1")).environment.actionNames == ["noop", "left", "right"])
+        #expect(try #require(MinAtar.make(id: "MinAtar/Freeway-v1")).environment.actionNames == ["noop", "up", "down"])
+        #expect(try #require(MinAtar.make(id: "MinAtar/SpaceInvaders-v1")).environment.actionNames == ["noop", "left", "right", "fire"])
+    }
+
+    @Test func everyRegisteredEnvironmentNamesEachAction() {
+        for member in EnvironmentRegistry.members {
+            let environment = member.standard().environment
+            let expected: Int
+            switch environment.actionSpace {
+            case .discrete(let n): expected = n
+            case .box(let box): expected = box.size
+            }
+            #expect(environment.actionNames.count == expected, "\(member.id)")
+            #expect(Set(environment.actionNames).count == expected && environment.actionNames.allSatisfy { !$0.isEmpty }, "\(member.id)")
+        }
+    }
+
     @Test func unknownIdsAreRefused() {
         for id in ["MinAtar/Pong-v0", "MinAtar/Breakout-v2", "Breakout-v0", "MinAtar/Breakout", "MinAtar/-v0"] {
             #expect(MinAtar.make(id: id) == nil, "\(id)")

@@ -45,7 +45,72 @@ import CSDL2
         #expect(pendulum.manualAction(.left) == [-2] && pendulum.manualAction(.right) == [2])
     }
 
+    @Test func hudPanelNeverOverlapsTheScene() {
+        let sizes = [(640, 480), (320, 240), (1280, 720), (480, 640), (400, 400), (200, 150), (150, 600), (2560, 400), (1, 1), (0, 0)]
+        for (width, height) in sizes {
+            let layout = WatchLayout(width: width, height: height)
+            let window = WatchLayout.Region(x: 0, y: 0, width: width, height: height)
+            #expect(!layout.scene.overlaps(layout.panel), "\(width)×\(height)")
+            #expect(window.contains(layout.scene) && window.contains(layout.panel), "\(width)×\(height)")
+            #expect(layout.scene.width * layout.scene.height + layout.panel.width * layout.panel.height == width * height, "the two tile the window")
+            if width >= 100 && height >= 100 {
+                #expect(
+                    layout.scene.width >= width / 2 && layout.scene.height >= height / 2, "\(width)×\(height): the scene keeps most of the window")
+                #expect(
+                    layout.panel.width >= min(width / 2, 150) && layout.panel.height >= min(height / 2, 100), "\(width)×\(height): room for the HUD")
+            }
+        }
+        #expect(!WatchLayout(width: 640, height: 480).panelBelow && WatchLayout(width: 480, height: 640).panelBelow)
+    }
+
+    @Test func actionNamesComeFromTheEnvironment() throws {
+        #expect(try Self.randomTarget("cartpole").actionNames == ["left", "right"])
+        #expect(try Self.randomTarget("pendulum").actionNames == ["torque"])
+        #expect(try Self.randomTarget("gridworld-goals").actionNames == ["up", "down", "left", "right"])
+        #expect(try Self.randomTarget("minatar").actionNames == ["noop", "left", "up", "right", "down"], "Asterix-v1: its minimal set")
+    }
+
     #if SDL
+    /// Draws frames of `suite` at `width` × `height` and checks that every pixel of the scene's region is what the
+    /// scene alone draws there: the HUD changes none of them.
+    func checkHudLeavesSceneAlone(_ suite: String, width: Int, height: Int) throws {
+        let target = try Self.randomTarget(suite)
+        var options = target.options
+        options.width = width
+        options.height = height
+        let sized = WatchTarget(tasks: target.tasks, loaded: nil, policyTask: [], options: options)
+        let session = try WatchSession(target: sized)
+        for _ in 0..<5 { sized.advance(with: sized.decide()) }
+        try session.drawFrame()
+        let withHud = session.canvas.pixels()
+        let layout = WatchLayout(width: width, height: height)
+        let scene = layout.scene
+        session.canvas.clear(Color(30, 30, 30))
+        SceneRenderer.draw(
+            sized.scene, renderer: session.canvas.renderer,
+            viewport: SDL_Rect(x: Int32(scene.x), y: Int32(scene.y), w: Int32(scene.width), h: Int32(scene.height)))
+        let alone = session.canvas.pixels()
+        var differing = 0
+        for y in scene.y..<(scene.y + scene.height) {
+            for x in scene.x..<(scene.x + scene.width) where pixel(withHud, width: width, x: x, y: y) != pixel(alone, width: width, x: x, y: y) {
+                differing += 1
+            }
+        }
+        #expect(differing == 0, "\(suite) at \(width)×\(height): \(differing) scene pixels changed by the HUD")
+        let panel = layout.panel
+        var hudColours = Set<Color>()
+        for y in stride(from: panel.y, to: panel.y + panel.height, by: 3) {
+            for x in stride(from: panel.x, to: panel.x + panel.width, by: 3) { hudColours.insert(pixel(withHud, width: width, x: x, y: y)) }
+        }
+        #expect(hudColours.count >= 3, "\(suite) at \(width)×\(height): the HUD is drawn in its panel")
+    }
+
+    @Test func hudLeavesTheSceneUntouched() throws {
+        for (suite, width, height) in [("minatar", 640, 480), ("gridworld-goals", 320, 240), ("mountaincar", 480, 640), ("cartpole", 900, 300)] {
+            try checkHudLeavesSceneAlone(suite, width: width, height: height)
+        }
+    }
+
     func pixel(_ pixels: [UInt8], width: Int, x: Int, y: Int) -> Color {
         let k = 4 * (y * width + x)
         return Color(pixels[k], pixels[k + 1], pixels[k + 2], pixels[k + 3])

@@ -6,7 +6,8 @@
 #     one env in a tight Python loop, and Gymnasium's SyncVectorEnv with 16 envs;
 #   - MiniGrid-Empty-8x8-v0 (one env and SyncVectorEnv ×16) against Chorus's Gridworld 8×8
 #     (a fully observed symbolic grid; MiniGrid renders a partial egocentric view each step);
-#   - MinAtar Breakout, as a peer-only row (Chorus has no MinAtar);
+#   - MinAtar's five games (MinAtar's own Environment, act + state() each step, one env) against
+#     Chorus's MinAtar/<Game>-v0 (one env);
 #   against `chorus bench envs --json` (1 env and a 16-env batch), run just before the Python timings.
 # How: a virtual environment .venv-peers/ with pinned gymnasium, minigrid and MinAtar from PyPI (a package
 #   that cannot be installed is reported and its rows left empty); actions sampled in the loop by each

@@ -26,6 +26,8 @@ public struct Acrobot: Environment {
 
     public var id: String { "Acrobot-v1" }
     public var actionSpace: Space { .discrete(3) }
+    /// The torque each action applies to the joint.
+    public var actionNames: [String] { ["−1", "0", "+1"] }
     public var observationSpace: Box {
         Box(low: [-1, -1, -1, -1, -12.566371, -28.274334], high: [1, 1, 1, 1, 12.566371, 28.274334])
     }

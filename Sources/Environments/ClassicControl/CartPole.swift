@@ -26,6 +26,7 @@ public struct CartPole: Environment {
 
     public var id: String { "CartPole-v1" }
     public var actionSpace: Space { .discrete(2) }
+    public var actionNames: [String] { ["left", "right"] }
     public var observationSpace: Box {
         let big = Float.greatestFiniteMagnitude
         return Box(low: [-4.8, -big, -0.41887903, -big], high: [4.8, big, 0.41887903, big])

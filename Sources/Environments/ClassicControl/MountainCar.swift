@@ -22,6 +22,7 @@ public struct MountainCar: Environment {
 
     public var id: String { "MountainCar-v0" }
     public var actionSpace: Space { .discrete(3) }
+    public var actionNames: [String] { ["left", "none", "right"] }
     public var observationSpace: Box { Box(low: [-1.2, -0.07], high: [0.6, 0.07]) }
 
     public var state: [Double] {

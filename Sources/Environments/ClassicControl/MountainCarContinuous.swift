@@ -25,6 +25,7 @@ public struct MountainCarContinuous: Environment {
 
     public var id: String { "MountainCarContinuous-v0" }
     public var actionSpace: Space { .box(Box(low: [-1], high: [1])) }
+    public var actionNames: [String] { ["force"] }
     public var observationSpace: Box { Box(low: [-1.2, -0.07], high: [0.6, 0.07]) }
 
     /// `(position, velocity)`. Setting it treats values that are exactly float32 as a stored float32 state.

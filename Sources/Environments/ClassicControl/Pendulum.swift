@@ -21,6 +21,7 @@ public struct Pendulum: Environment {
 
     public var id: String { "Pendulum-v1" }
     public var actionSpace: Space { .box(Box(low: [-2], high: [2])) }
+    public var actionNames: [String] { ["torque"] }
     public var observationSpace: Box { Box(low: [-1, -1, -8], high: [1, 1, 8]) }
 
     public var state: [Double] {

@@ -36,10 +36,21 @@ public protocol Environment {
     /// True when the last step reached the task's goal state (a gridworld goal, the mountain-car flag,
     /// the acrobot bar); false for tasks without one.
     var goalReached: Bool { get }
+
+    /// A short name for each discrete action (`actionSpace`'s count) or each continuous action dimension, for display.
+    var actionNames: [String] { get }
 }
 
 extension Environment {
     public var goalReached: Bool { false }
+
+    /// The actions' indices: "0", "1", … (one per discrete action or per continuous dimension).
+    public var actionNames: [String] {
+        switch actionSpace {
+        case .discrete(let n): return (0..<n).map(String.init)
+        case .box(let box): return (0..<box.size).map(String.init)
+        }
+    }
 
     /// Accepts any finite state of the right length.
     public func stateProblem(_ state: [Double]) -> String? {

@@ -56,6 +56,7 @@ public struct Gridworld: Environment {
 
     public var id: String { "Gridworld" }
     public var actionSpace: Space { .discrete(4) }
+    public var actionNames: [String] { ["up", "down", "left", "right"] }
     public var observationSpace: Box { Box(low: 0, high: 1, shape: [baseObservation.count]) }
 
     /// `(agent cell, has key, elapsed steps)`; set only values that `stateProblem` accepts.

@@ -105,6 +105,7 @@ public struct Asterix: MinAtarGame {
         return 0
     }
 
+    @inline(__always)
     public func observe(into grid: MinAtarObservation) {
         grid.set(playerY, playerX, 0)
         for slot in 0..<8 where slotX[slot] >= 0 {

@@ -91,6 +91,7 @@ public struct Breakout: MinAtarGame {
         return reward
     }
 
+    @inline(__always)
     public func observe(into grid: MinAtarObservation) {
         grid.set(ballY, ballX, 1)
         grid.set(9, paddle, 0)

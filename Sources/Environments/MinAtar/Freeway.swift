@@ -62,25 +62,28 @@ public struct Freeway: MinAtarGame {
             randomizeCars(initial: false, random: &random)
             chicken = 9
         }
-        for car in 0..<8 {
-            let row = car + 1
-            if carX[car] == 4 && row == chicken { chicken = 9 }
-            if carTimer[car] == 0 {
-                carTimer[car] = abs(carSpeed[car])
-                var x = carX[car] + carSpeed[car].signum()
-                if x < 0 { x = 9 } else if x > 9 { x = 0 }
-                carX[car] = x
-                if x == 4 && row == chicken { chicken = 9 }
-            } else {
-                carTimer[car] -= 1
-            }
-        }
+        // All eight cars at once, with lane masks from sign bits (-1 where true) so that everything stays in vector
+        // registers: a due car (timer 0) moves one column in its direction, wrapping round, and restarts its timer;
+        // the others count down. Only the car on the chicken's row can hit it, before or after that car's move
+        // (rows 1…8; a chicken sent back to row 9 is safe from every car).
+        typealias Lanes = SIMD8<Int32>
+        let zero = Lanes.zero, one = Lanes(repeating: 1), nine = Lanes(repeating: 9), signBit = Lanes(repeating: 31)
+        let before = carX
+        let waiting = (zero &- carTimer) &>> signBit  // timers are ≥ 0: -1 where the timer is positive
+        let direction = (carSpeed &>> signBit) | ((zero &- carSpeed) &>> signBit & one)  // signum
+        let stepped = carX &+ direction
+        let belowZero = stepped &>> signBit, aboveNine = (nine &- stepped) &>> signBit
+        let moved = (stepped & ~belowZero & ~aboveNine) | (nine & belowZero)
+        carX = (moved & ~waiting) | (carX & waiting)
+        carTimer = ((carSpeed &* direction) & ~waiting) | ((carTimer &- one) & waiting)
+        if chicken >= 1 && chicken <= 8 && (before[chicken - 1] == 4 || carX[chicken - 1] == 4) { chicken = 9 }
         if moveTimer > 0 { moveTimer -= 1 }
         timeLeft -= 1
         if timeLeft < 0 { isTerminal = true }
         return reward
     }
 
+    @inline(__always)
     public func observe(into grid: MinAtarObservation) {
         grid.set(chicken, 4, 0)
         for car in 0..<8 {

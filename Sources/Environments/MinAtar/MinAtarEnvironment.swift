@@ -52,6 +52,11 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
 
     public var id: String { "MinAtar/\(Game.name)-\(minimalActionSet ? "v1" : "v0")" }
     public var actionSpace: Space { .discrete(minimalActionSet ? Game.minimalActions.count : 6) }
+    /// `noop`, `left`, `up`, `right`, `down`, `fire` (`-v0`), or the minimal set's subset in its order (`-v1`).
+    public var actionNames: [String] {
+        let names = ["noop", "left", "up", "right", "down", "fire"]
+        return minimalActionSet ? Game.minimalActions.map { names[$0] } : names
+    }
     public var observationSpace: Box { Box(low: 0, high: 1, shape: [10, 10, Game.channelCount]) }
 
     /// Replaces the generator by `numpy.random.RandomState(seed)`; the game is not reset (call `reset()` next).
@@ -93,7 +98,8 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
         return StepOutcome(reward: Double(reward), terminated: terminal, truncated: tickTimeLimit())
     }
 
-    @inlinable
+    /// Always inlined, as is each game's `observe`, so the game is read in place instead of being copied for each call.
+    @inlinable @inline(__always)
     public func observe(into observation: UnsafeMutableBufferPointer<Float>) {
         observation.update(repeating: 0)
         game.observe(into: MinAtarObservation(cells: observation, channels: Game.channelCount))

@@ -19,4 +19,14 @@ public struct MinAtarObservation {
     public func setIfOnGrid(_ row: Int, _ column: Int, _ channel: Int) {
         if column >= 0 && column < 10 && row >= 0 && row < 10 { set(row, column, channel) }
     }
+
+    /// Sets channel `channel` of every cell of `row` whose column bit is set in `columns` (bit `c` = column `c`).
+    @inlinable
+    public func set(_ row: Int, columns: UInt16, _ channel: Int) {
+        var remaining = columns
+        while remaining != 0 {
+            set(row, remaining.trailingZeroBitCount, channel)
+            remaining &= remaining &- 1
+        }
+    }
 }

@@ -298,6 +298,7 @@ public struct Seaquest: MinAtarGame {
         }
     }
 
+    @inline(__always)
     public func observe(into grid: MinAtarObservation) {
         grid.set(y, x, 0)
         grid.setIfOnGrid(y, facingRight ? x - 1 : x + 1, 1)

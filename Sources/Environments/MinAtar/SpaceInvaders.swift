@@ -109,21 +109,16 @@ public struct SpaceInvaders: MinAtarGame {
         }
     }
 
+    @inline(__always)
     public func observe(into grid: MinAtarObservation) {
         grid.set(9, cannon, 0)
         let directionChannel = alienDirection < 0 ? 2 : 3
         for row in 0..<10 {
-            let alienRow = aliens.rows[row], friendlyRow = friendlyBullets.rows[row], enemyRow = enemyBullets.rows[row]
-            if alienRow | friendlyRow | enemyRow == 0 { continue }
-            for column in 0..<10 {
-                let bit: UInt16 = 1 << column
-                if alienRow & bit != 0 {
-                    grid.set(row, column, 1)
-                    grid.set(row, column, directionChannel)
-                }
-                if friendlyRow & bit != 0 { grid.set(row, column, 4) }
-                if enemyRow & bit != 0 { grid.set(row, column, 5) }
-            }
+            let alienRow = aliens.rows[row]
+            grid.set(row, columns: alienRow, 1)
+            grid.set(row, columns: alienRow, directionChannel)
+            grid.set(row, columns: friendlyBullets.rows[row], 4)
+            grid.set(row, columns: enemyBullets.rows[row], 5)
         }
     }
 

@@ -94,6 +94,22 @@ public final class Canvas {
         return Int(height)
     }
 
+    /// The width in pixels of `text` as `text(_:x:y:color:)` draws it (0 without a font).
+    public func textWidth(_ text: String) -> Int {
+        guard font != nil else { return 0 }
+        return text.unicodeScalars.reduce(0) { $0 + Int(glyph($1, color: .white)?.width ?? 0) }
+    }
+
+    /// Restricts drawing to `region` until the next call; nil draws on the whole canvas again.
+    public func clip(to region: WatchLayout.Region?) {
+        if let region {
+            var rect = SDL_Rect(x: Int32(region.x), y: Int32(region.y), w: Int32(region.width), h: Int32(region.height))
+            SDL_RenderSetClipRect(renderer, &rect)
+        } else {
+            SDL_RenderSetClipRect(renderer, nil)
+        }
+    }
+
     /// A rasterised character of one colour, made on first use.
     private func glyph(_ scalar: Unicode.Scalar, color: Color) -> Glyph? {
         let key = UInt64(scalar.value) << 32 | UInt64(color.r) << 24 | UInt64(color.g) << 16 | UInt64(color.b) << 8 | UInt64(color.a)

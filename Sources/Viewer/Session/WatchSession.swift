@@ -100,12 +100,16 @@ public final class WatchSession {
         }
     }
 
-    /// Draws the scene and the HUD, and records the frame.
+    /// Draws the scene and the HUD side by side (`WatchLayout`), and records the frame.
     public func drawFrame() throws(ChorusError) {
         let (w, h) = canvas.size
+        let layout = WatchLayout(width: w, height: h)
         canvas.clear(Color(30, 30, 30))
-        SceneRenderer.draw(target.scene, renderer: canvas.renderer, viewport: SDL_Rect(x: 0, y: 0, w: Int32(w), h: Int32(h)))
-        drawHeadsUpDisplay()
+        let scene = layout.scene
+        SceneRenderer.draw(
+            target.scene, renderer: canvas.renderer,
+            viewport: SDL_Rect(x: Int32(scene.x), y: Int32(scene.y), w: Int32(scene.width), h: Int32(scene.height)))
+        drawHeadsUpDisplay(in: layout)
         guard gif != nil || pngFolder != nil else { return }
         let pixels = canvas.pixels()
         if let gif, w == gif.width, h == gif.height { try gif.add(rgba: pixels) }
@@ -113,30 +117,66 @@ public final class WatchSession {
         recordedFrames += 1
     }
 
-    /// Task, episode, step, return, last action, action probabilities (or mean ± std) as bars, value.
-    func drawHeadsUpDisplay() {
-        guard canvas.hasFont else { return }
-        let t = target
-        var lines = [
-            "\(t.task.name)   episode \(t.episode)/\(t.options.episodes)   step \(t.step)",
-            String(format: "return %.2f", t.episodeReturn),
-        ]
-        if let d = t.lastDecision {
-            lines.append("action " + d.action.map { String(format: "%g", $0) }.joined(separator: ", "))
-            if let v = d.value { lines.append(String(format: "value %.2f", v)) }
-            for (k, m) in d.mean.enumerated() { lines.append(String(format: "mean %.2f  std %.2f", m, d.standardDeviation[k])) }
+    /// The HUD's colours: panel, its edge, text, dim text, bars, the chosen action.
+    static let panelColor = Color(18, 18, 22), edgeColor = Color(70, 70, 80), dimColor = Color(160, 160, 170)
+    static let barColor = Color(120, 170, 240), chosenColor = Color(240, 200, 40)
+
+    /// In the layout's panel (clipped to it): task, episode, step, return, value; then each action by name with
+    /// its probability as a bar (the chosen one in yellow), or each continuous action's value with the policy's
+    /// mean and std. In a strip below the scene the actions get their own column.
+    func drawHeadsUpDisplay(in layout: WatchLayout) {
+        let panel = layout.panel
+        guard panel.width > 0 && panel.height > 0 else { return }
+        canvas.clip(to: panel)
+        defer { canvas.clip(to: nil) }
+        canvas.fill(x: panel.x, y: panel.y, width: panel.width, height: panel.height, color: Self.panelColor)
+        if layout.panelBelow {
+            canvas.fill(x: panel.x, y: panel.y, width: panel.width, height: 1, color: Self.edgeColor)
+        } else {
+            canvas.fill(x: panel.x, y: panel.y, width: 1, height: panel.height, color: Self.edgeColor)
         }
-        if paused { lines.append("paused (space: resume, →: step)") }
-        if speed != 1 { lines.append(String(format: "speed ×%g", speed)) }
-        let bars = t.lastDecision?.probabilities ?? []
-        canvas.fill(x: 4, y: 4, width: 250, height: 18 * lines.count + 10 * bars.count + 8, color: Color(0, 0, 0, 150))
-        var y = 8
-        for line in lines { y += canvas.text(line, x: 10, y: y) + 2 }
-        for (k, p) in bars.enumerated() {
-            canvas.fill(
-                x: 10, y: y + 2, width: max(1, Int(Float(200) * p)), height: 6,
-                color: k == Int(t.lastDecision?.action.first ?? -1) ? Color(240, 200, 40) : Color(120, 170, 240))
-            y += 10
+        let t = target, line = 17, margin = 10
+        var x = panel.x + margin, y = panel.y + 8
+        func write(_ text: String, color: Color = .white) {
+            canvas.text(text, x: x, y: y, color: color)
+            y += line
+        }
+        write(t.task.name)
+        write("episode \(t.episode)/\(t.options.episodes)   step \(t.step)")
+        write(String(format: "return %.2f", t.episodeReturn))
+        if let v = t.lastDecision?.value { write(String(format: "value %.2f", v)) }
+        if paused { write("paused (space, →)", color: Self.dimColor) }
+        if speed != 1 { write(String(format: "speed ×%g", speed), color: Self.dimColor) }
+        if layout.panelBelow {
+            x = panel.x + panel.width / 2
+            y = panel.y + 8
+        } else {
+            y += 8
+        }
+        let names = t.actionNames, decision = t.lastDecision
+        switch t.task.actionSpace {
+        case .discrete:
+            let chosen = decision.map { Int($0.action.first ?? -1) } ?? -1
+            let labelWidth = names.map { canvas.textWidth($0) }.max() ?? 0
+            let barX = x + labelWidth + 8, numberWidth = canvas.textWidth("0.00") + 6
+            let barSpace = max(10, panel.x + panel.width - margin - numberWidth - barX)
+            for (k, name) in names.enumerated() {
+                let colour = k == chosen ? Self.chosenColor : Self.barColor
+                canvas.text(name, x: x, y: y, color: k == chosen ? Self.chosenColor : .white)
+                if let p = decision?.probabilities, k < p.count {
+                    canvas.fill(x: barX, y: y + 4, width: max(1, Int(Float(barSpace) * p[k])), height: 9, color: colour)
+                    canvas.text(String(format: "%.2f", p[k]), x: barX + barSpace + 6, y: y, color: Self.dimColor)
+                }
+                y += line
+            }
+        case .box:
+            for (k, name) in names.enumerated() {
+                let value = decision.flatMap { k < $0.action.count ? String(format: "%+.2f", $0.action[k]) : nil } ?? "–"
+                write("\(name) \(value)", color: decision == nil ? .white : Self.chosenColor)
+                if let d = decision, k < d.mean.count, k < d.standardDeviation.count {
+                    write(String(format: "  mean %.2f  std %.2f", d.mean[k], d.standardDeviation[k]), color: Self.dimColor)
+                }
+            }
         }
     }
 

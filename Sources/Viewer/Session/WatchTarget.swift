@@ -33,6 +33,8 @@ public final class WatchTarget {
     }
 
     public var task: Task { tasks[taskIndex] }
+    /// The current task's action names (one per discrete action or continuous dimension), from its environment.
+    public var actionNames: [String] { task.prototype.environment.actionNames }
     public var scene: Scene { batch.scene(of: 0) }
     public var observation: [Float] { batch.observations }
     /// True once every task has played `options.episodes` episodes.

@@ -22,7 +22,7 @@ enum EnvironmentBenchmark {
             title: "Environments: steps/s on one core (random actions, auto-reset, observations included)",
             columns: ["1 env", "16 envs"],
             rows: rows,
-            notes: ["Python peers (Gymnasium, MiniGrid) are measured side by side by experiments/peers/run.sh."]
+            notes: ["Python peers (Gymnasium, MiniGrid, MinAtar) are measured side by side by experiments/peers/run.sh."]
         )
     }
 }
