@@ -9,6 +9,7 @@ extension ActorCriticLearner {
         var checkpoint = Checkpoint(
             parameters: policy.parameters, optimizer: optimizer,
             metadata: CheckpointLayout.identity(of: self, suite: suite))
+        if communicator.size > 1 { checkpoint.metadata[CheckpointLayout.ranks] = String(communicator.size) }
         checkpoint.contents.set(CheckpointLayout.progress, words: [UInt64(environmentSteps), UInt64(updates)])
         checkpoint.contents.set(CheckpointLayout.rng, words: rng.stateWords)
         CheckpointLayout.store(popArt, in: &checkpoint)

@@ -5,7 +5,8 @@ import NeuralNetworks
 ///
 /// Metadata (strings): `agent` (the resolved preset as YAML), `suite` (the reference the run was started
 /// with), `tasks` (names, one per line), `seed`, `environment_steps`, for distilled students `teachers`
-/// (files, one per line), for `best.safetensors` `score`, and the saved suite (`SuiteDefinition`).
+/// (files, one per line), for `best.safetensors` `score`, for data-parallel runs `ranks` (the number of MPI
+/// ranks; absent means 1), and the saved suite (`SuiteDefinition`).
 /// Tensors besides the parameters and `optimizer.*`: `state.progress` (U64 steps, updates), `state.rng`
 /// (the run's generator), `state.popart.mean` and `state.popart.second_moment` (F64 per task),
 /// `state.statistics` (F64, `TaskStatistics.encodedCount` per task), and per task i
@@ -20,6 +21,7 @@ public enum CheckpointLayout {
     public static let environmentSteps = "environment_steps"
     public static let teachers = "teachers"
     public static let score = "score"
+    public static let ranks = "ranks"
 
     public static let progress = "state.progress"
     public static let rng = "state.rng"

@@ -1,3 +1,4 @@
+import Communication
 import Environments
 import Foundation
 import NeuralNetworks
@@ -7,8 +8,15 @@ import NeuralNetworks
 ///
 /// Checkpoints are written at every log interval, when stopped, and at the end; each holds the whole
 /// training state, so `resume` continues bit for bit. Every file is written to a temporary name and renamed.
+///
+/// In a data-parallel run every rank holds a `TrainingRun` and calls `train` (the ranks agree on stopping,
+/// combine their statistics and compare their parameters at every log interval); only rank 0 writes files.
 public final class TrainingRun {
     public let run: RunDirectory
+    /// The ranks of a data-parallel run (a single process: rank 0 of 1).
+    public let communicator: any Communicator
+    /// Whether this process writes the run's files (rank 0).
+    public var writesFiles: Bool { communicator.isRoot }
     public let suite: TaskSuite
     public let suiteReference: String
     public let learner: any Learner
@@ -30,23 +38,37 @@ public final class TrainingRun {
     /// is made before the folder is touched; `replacing` allows replacing an earlier run there.
     public convenience init(
         out: String, replacing: Bool, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration,
-        seed: UInt64, threads: Int
+        seed: UInt64, threads: Int, communicator: any Communicator = SingleProcessCommunicator()
     ) throws(ChorusError) {
         try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
-        let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads)
-        try self.init(run: RunDirectory.create(out, replacing: replacing), suite: suite, suiteReference: suiteReference, learner: trainer)
+        if communicator.size > 1 && configuration.actorLearner != .synchronous {
+            throw ChorusError(
+                file: configuration.name,
+                problem:
+                    "actor_learner: pipelined cannot run on \(communicator.size) MPI ranks; data-parallel training is synchronous (use a synchronous preset such as popart-ppo)"
+            )
+        }
+        let trainer = ActorCriticLearner(
+            tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads, communicator: communicator)
+        let directory = communicator.isRoot ? try RunDirectory.create(out, replacing: replacing) : RunDirectory.unopened(out)
+        try self.init(run: directory, suite: suite, suiteReference: suiteReference, learner: trainer, communicator: communicator)
     }
 
     /// A new run of any learner in `run` (opened with `RunDirectory.create` after every check); `notes` are
     /// extra YAML lines for `config.yaml` (a distillation's teachers). Writes the configuration, the suite and
-    /// a first checkpoint; only then is an earlier run that `run` replaces deleted.
-    public init(run: RunDirectory, suite: TaskSuite, suiteReference: String, learner: any Learner, notes: String = "") throws(ChorusError) {
+    /// a first checkpoint; only then is an earlier run that `run` replaces deleted. Ranks other than 0 write nothing.
+    public init(
+        run: RunDirectory, suite: TaskSuite, suiteReference: String, learner: any Learner, notes: String = "",
+        communicator: any Communicator = SingleProcessCommunicator()
+    ) throws(ChorusError) {
         self.run = run
         self.suite = suite
         self.suiteReference = suiteReference
         self.learner = learner
+        self.communicator = communicator
         randomReturns = Self.randomReturns(suite.tasks, seed: learner.seed)
+        guard communicator.isRoot else { return }
         sinks = [CSVMetricsSink(file: run.url.appendingPathComponent("metrics.csv")), TensorBoardMetricsSink(directory: run.url)]
         do throws(ChorusError) {
             do {
@@ -66,7 +88,17 @@ public final class TrainingRun {
 
     /// Continues the run in `directory` from its latest checkpoint; `totalSteps` may extend it. The suite is
     /// the copy the run keeps (a note says when the catalogue's differs); the checkpoint must be this run's.
-    public init(resuming path: String, catalogue: Catalogue, totalSteps: Int?, threads: Int) throws(ChorusError) {
+    public init(
+        resuming path: String, catalogue: Catalogue, totalSteps: Int?, threads: Int, communicator: any Communicator = SingleProcessCommunicator()
+    ) throws(ChorusError) {
+        if communicator.size > 1 {
+            throw ChorusError(
+                file: path,
+                problem:
+                    "--resume on \(communicator.size) MPI ranks is not supported yet (rank 0's checkpoint holds only its own environments); continue a data-parallel run by starting a new one"
+            )
+        }
+        self.communicator = communicator
         run = try RunDirectory.open(path)
         run.removeStaleTemporaryFiles()
         let latest = run.latestCheckpoint
@@ -79,6 +111,13 @@ public final class TrainingRun {
             throw ChorusError(
                 file: path,
                 problem: "is a distillation run, which cannot be resumed (its replay is not saved); distil again with chorus distill --overwrite")
+        }
+        if let ranks = checkpoint.metadata[CheckpointLayout.ranks], ranks != "1" {
+            throw ChorusError(
+                file: latest.path,
+                problem:
+                    "was written by a data-parallel run on \(ranks) MPI ranks, whose other ranks' environments it does not hold; it cannot be resumed (evaluate it, or start a new run)"
+            )
         }
         let setup = try Self.setup(of: checkpoint, file: latest.path, catalogue: catalogue, suiteOverride: nil)
         try Self.checkBelongs(checkpoint, file: latest.path, to: run)
@@ -176,12 +215,14 @@ public final class TrainingRun {
     /// a progress line after every iteration (`isLogLine` at log intervals, and for warnings).
     public func train(report: @escaping (_ line: String, _ isLogLine: Bool) -> Void, shouldStop: () -> Bool) throws(ChorusError) -> Outcome {
         let trainer = learner, c = learner.configuration
+        let writes = writesFiles
+        let report: (String, Bool) -> Void = { line, isLogLine in if writes { report(line, isLogLine) } }
         let console = ConsoleMetricsSink { report($0, true) }
         let start = Date()
         let startSteps = trainer.environmentSteps
         var intervalStart = Date(), intervalSteps = trainer.environmentSteps
         while trainer.environmentSteps < c.totalSteps {
-            if shouldStop() {
+            if communicator.anyRank(shouldStop()) {
                 try saveLatest()
                 return .interrupted
             }
@@ -194,6 +235,15 @@ public final class TrainingRun {
             let rate = Double(trainer.environmentSteps - startSteps) / max(elapsed, 1e-9)
             let crossed = before / c.logInterval != trainer.environmentSteps / c.logInterval || trainer.environmentSteps >= c.totalSteps
             if crossed {
+                if communicator.size > 1 {
+                    trainer.statistics = TaskStatistics.combined(trainer.statistics, over: communicator)
+                    do {
+                        try ReplicaCheck.verify(
+                            trainer.policy.parameters, popArt: trainer.popArt, communicator: communicator, step: trainer.environmentSteps)
+                    } catch {
+                        throw ChorusError(file: directory.path, problem: "training stopped: \(error.description)")
+                    }
+                }
                 let intervalRate = Double(trainer.environmentSteps - intervalSteps) / max(Date().timeIntervalSince(intervalStart), 1e-9)
                 let warnings = logInterval(stepsPerSecond: intervalRate, console: console)
                 intervalStart = Date(); intervalSteps = trainer.environmentSteps
@@ -250,7 +300,7 @@ public final class TrainingRun {
 
     /// Writes the best checkpoint when the last interval's score beats the best so far; returns a warning if it could not.
     private func saveBestIfImproved() -> [String] {
-        guard intervalScore > bestScore else { return [] }
+        guard writesFiles, intervalScore > bestScore else { return [] }
         var best = checkpoint()
         best.metadata[CheckpointLayout.score] = String(intervalScore)
         do { try best.write(to: bestCheckpoint) } catch {
@@ -271,6 +321,7 @@ public final class TrainingRun {
     /// loses a row, as a resumed run drops rows past its checkpoint's step) and `didCheckpoint` (TensorBoard
     /// and the console line: a step is logged only once it is safe).
     public func saveLatest(console: ConsoleMetricsSink? = nil) throws(ChorusError) {
+        guard writesFiles else { return }
         let sinks = self.sinks + (console.map { [$0] } ?? [])
         for sink in sinks { try sink.willCheckpoint() }
         do { try checkpoint().write(to: latestCheckpoint) } catch {
