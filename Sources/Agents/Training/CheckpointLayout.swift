@@ -10,7 +10,9 @@ import NeuralNetworks
 /// Tensors besides the parameters and `optimizer.*`: `state.progress` (U64 steps, updates), `state.rng`
 /// (the run's generator), `state.popart.mean` and `state.popart.second_moment` (F64 per task),
 /// `state.statistics` (F64, `TaskStatistics.encodedCount` per task), and per task i
-/// `state.env.i.values` / `state.env.i.words` (its batch's snapshot); pipelined runs add `state.actor.rng`
+/// `state.env.i.values` / `state.env.i.words` (its batch's snapshot); a data-parallel run's latest checkpoint
+/// keeps every other rank r's own `state.rank.r.statistics` and `state.rank.r.env.i.{values, words}` beside
+/// rank 0's (the parameters, optimizer, PopArt and generator are the same on every rank); pipelined runs add `state.actor.rng`
 /// and the rollout waiting for the learner, `state.pending.i.{observations, last_observations, actions,
 /// log_probabilities, rewards, discounts, regularization, values, bootstrap}`.
 public enum CheckpointLayout {
@@ -30,6 +32,28 @@ public enum CheckpointLayout {
     public static let statistics = "state.statistics"
     public static func environmentValues(task: Int) -> String { "state.env.\(task).values" }
     public static func environmentWords(task: Int) -> String { "state.env.\(task).words" }
+    /// Rank r's own copy of a rank-local entry (`statistics`, or an environment's) in a data-parallel checkpoint.
+    public static func rankEntry(_ name: String, rank: Int) -> String {
+        rank == 0 ? name : "state.rank.\(rank)." + name.dropFirst("state.".count)
+    }
+
+    /// The entries each rank of a data-parallel run holds its own of, for `tasks` tasks.
+    static func rankLocalEntries(tasks: Int) -> [String] {
+        [statistics] + (0..<tasks).flatMap { [environmentValues(task: $0), environmentWords(task: $0)] }
+    }
+
+    /// `checkpoint` as rank `rank` resumes it: its own statistics and environments in place of rank 0's.
+    public static func rankView(_ checkpoint: Checkpoint, rank: Int, tasks: Int) throws(CheckpointError) -> Checkpoint {
+        guard rank > 0 else { return checkpoint }
+        var view = checkpoint
+        for name in rankLocalEntries(tasks: tasks) {
+            guard let entry = checkpoint.contents.entries[rankEntry(name, rank: rank)] else {
+                throw CheckpointError(problem: "the checkpoint has no \(rankEntry(name, rank: rank)) for rank \(rank)")
+            }
+            view.contents.entries[name] = entry
+        }
+        return view
+    }
     /// Pipelined runs: the actor's generator, and the rollout waiting for the next update (`state.pending.i.*`).
     public static let actorRNG = "state.actor.rng"
     public static func pendingRollout(task: Int, _ field: String) -> String { "state.pending.\(task).\(field)" }

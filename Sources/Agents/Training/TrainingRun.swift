@@ -68,7 +68,10 @@ public final class TrainingRun {
         self.learner = learner
         self.communicator = communicator
         randomReturns = Self.randomReturns(suite.tasks, seed: learner.seed)
-        guard communicator.isRoot else { return }
+        guard communicator.isRoot else {
+            try saveLatest()  // takes part in gathering the first checkpoint
+            return
+        }
         sinks = [CSVMetricsSink(file: run.url.appendingPathComponent("metrics.csv")), TensorBoardMetricsSink(directory: run.url)]
         do throws(ChorusError) {
             do {
@@ -91,16 +94,13 @@ public final class TrainingRun {
     public init(
         resuming path: String, catalogue: Catalogue, totalSteps: Int?, threads: Int, communicator: any Communicator = SingleProcessCommunicator()
     ) throws(ChorusError) {
-        if communicator.size > 1 {
-            throw ChorusError(
-                file: path,
-                problem:
-                    "--resume on \(communicator.size) MPI ranks is not supported yet (rank 0's checkpoint holds only its own environments); continue a data-parallel run by starting a new one"
-            )
-        }
         self.communicator = communicator
-        run = try RunDirectory.open(path)
-        run.removeStaleTemporaryFiles()
+        if communicator.isRoot {
+            run = try RunDirectory.open(path)
+            run.removeStaleTemporaryFiles()
+        } else {
+            run = RunDirectory.unopened(path)  // every rank reads the checkpoint; only rank 0 locks and writes
+        }
         let latest = run.latestCheckpoint
         guard FileManager.default.fileExists(atPath: latest.path) else {
             throw ChorusError(file: path, problem: "no run to resume here (no checkpoints/latest.safetensors)")
@@ -112,11 +112,15 @@ public final class TrainingRun {
                 file: path,
                 problem: "is a distillation run, which cannot be resumed (its replay is not saved); distil again with chorus distill --overwrite")
         }
-        if let ranks = checkpoint.metadata[CheckpointLayout.ranks], ranks != "1" {
+        let ranks = checkpoint.metadata[CheckpointLayout.ranks] ?? "1"
+        guard ranks == String(communicator.size) else {
+            let command = ranks == "1" ? "chorus train --resume \(path)" : "mpirun -np \(ranks) chorus train --resume \(path)"
+            let written = ranks == "1" ? "1 process" : "\(ranks) MPI ranks"
+            let current = communicator.size == 1 ? "1 process" : "\(communicator.size) MPI ranks"
             throw ChorusError(
                 file: latest.path,
                 problem:
-                    "was written by a data-parallel run on \(ranks) MPI ranks, whose other ranks' environments it does not hold; it cannot be resumed (evaluate it, or start a new run)"
+                    "was written by a run on \(written) and this one has \(current); each rank's environments are saved, so resume on as many: \(command)"
             )
         }
         let setup = try Self.setup(of: checkpoint, file: latest.path, catalogue: catalogue, suiteOverride: nil)
@@ -126,8 +130,11 @@ public final class TrainingRun {
         suite = setup.suite
         suiteReference = setup.suiteReference
         try configuration.checkResources(for: suite.tasks, file: latest.path)
-        let trainer = ActorCriticLearner(tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads)
-        do { try trainer.restore(from: checkpoint) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
+        let trainer = ActorCriticLearner(
+            tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads, communicator: communicator)
+        do {
+            try trainer.restore(from: CheckpointLayout.rankView(checkpoint, rank: communicator.rank, tasks: setup.suite.tasks.count))
+        } catch { throw ChorusError(file: latest.path, problem: error.problem) }
         learner = trainer
         randomReturns = Self.randomReturns(suite.tasks, seed: setup.seed)
         if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata[CheckpointLayout.score].flatMap(Double.init),
@@ -135,6 +142,7 @@ public final class TrainingRun {
         {
             bestScore = score
         }
+        guard communicator.isRoot else { return }
         // Keep the metrics written up to the checkpoint's step.
         sinks = [CSVMetricsSink(resuming: metricsFile, atStep: trainer.environmentSteps), TensorBoardMetricsSink(directory: run.url)]
         if SuiteDefinition(metadata: checkpoint.metadata) == nil {
@@ -320,11 +328,14 @@ public final class TrainingRun {
     /// Saves the latest checkpoint between the sinks' `willCheckpoint` (`metrics.csv`: a kill in between never
     /// loses a row, as a resumed run drops rows past its checkpoint's step) and `didCheckpoint` (TensorBoard
     /// and the console line: a step is logged only once it is safe).
+    /// A data-parallel run gathers every rank's own environments and statistics into it (every rank calls this).
     public func saveLatest(console: ConsoleMetricsSink? = nil) throws(ChorusError) {
+        var latest = writesFiles ? checkpoint() : Checkpoint(parameters: [])
+        (learner as? ActorCriticLearner)?.gatherRankStates(into: &latest)
         guard writesFiles else { return }
         let sinks = self.sinks + (console.map { [$0] } ?? [])
         for sink in sinks { try sink.willCheckpoint() }
-        do { try checkpoint().write(to: latestCheckpoint) } catch {
+        do { try latest.write(to: latestCheckpoint) } catch {
             throw ChorusError(file: latestCheckpoint.path, problem: error.problem)
         }
         for sink in sinks { try sink.didCheckpoint() }

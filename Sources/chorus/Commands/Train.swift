@@ -32,7 +32,9 @@ struct Train: ParsableCommand {
         do { communicator = try ProcessGroup.join() } catch { throw ChorusError(file: "mpi", problem: error.description) }
         defer { communicator.finalize() }
         guard communicator.size > 1 else { return try train(communicator: communicator) }
-        do { try train(communicator: communicator) } catch let error as ChorusError {
+        do { try train(communicator: communicator) } catch let exit as ExitCode {
+            throw exit  // stopped by a signal, after every rank agreed and saved
+        } catch {
             // One rank failing may leave the others waiting in a collective: stop them all.
             FileHandle.standardError.write(Data("error: [rank \(communicator.rank)] \(error)\n".utf8))
             communicator.abort(code: 1)
