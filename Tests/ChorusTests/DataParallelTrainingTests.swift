@@ -19,9 +19,9 @@ private enum MPILauncher {
 
     static var skipReason: Comment {
         #if MPI
-        "skipped: mpirun is not on PATH (apt-get install openmpi-bin)"
+        "mpirun is not on PATH (apt-get install openmpi-bin)"
         #else
-        "skipped: built without the MPI trait (swift build -c release --traits default,MPI)"
+        "built without the MPI trait (swift build -c release --traits default,MPI)"
         #endif
     }
 }
@@ -70,7 +70,10 @@ struct DataParallelTrainingTests {
         if ranks > 0 {
             process.executableURL = MPILauncher.mpirun!
             process.arguments =
-                ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", String(ranks), ChorusBinary.url.path] + arguments
+                [
+                    "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1", "-np", String(ranks),
+                    ChorusBinary.url.path,
+                ] + arguments
         } else {
             process.executableURL = ChorusBinary.url
             process.arguments = arguments

@@ -209,20 +209,22 @@ public final class ActorCriticLearner {
 
         // 1–3. Targets, PopArt, advantages.
         var targets: [[Double]] = [], advantages: [[Double]] = []
+        let estimates = tasks.indices.map { Self.returnsAndAdvantages(learningRollouts[$0], logRhos: logRhos[$0], configuration: settings) }
+        let everyRank = popArt.enabled || settings.normalizeAdvantages ? estimatesOfEveryRank(estimates) : nil
         for i in tasks.indices {
             let rollout = learningRollouts[i]
-            let (returns, taskAdvantages) = Self.returnsAndAdvantages(rollout, logRhos: logRhos[i], configuration: settings)
+            let (returns, taskAdvantages) = estimates[i]
             let explained = Self.explainedVariance(returns: returns, values: rollout.values)
             if explained.isFinite {
                 statistics[i].explainedVariance += explained
                 statistics[i].rollouts += 1
             }
-            popArt.update(task: i, targets: allRanks(returns, steps: rollout.steps), valueLayer: policy.valueLayers[i])
+            popArt.update(task: i, targets: everyRank?[i].targets ?? returns, valueLayer: policy.valueLayers[i])
             let sigma = popArt.sigma(i)
             var normalized = taskAdvantages.map { $0 / sigma }
             if settings.normalizeAdvantages {
-                if communicator.size > 1 {
-                    Self.standardize(&normalized, like: allRanks(normalized, steps: rollout.steps))
+                if let everyRank {
+                    Self.standardize(&normalized, like: everyRank[i].advantages.map { $0 / sigma })
                 } else {
                     Self.standardize(&normalized)
                 }
@@ -519,19 +521,26 @@ public final class ActorCriticLearner {
         for k in values.indices { values[k] = (values[k] - mean) / std }
     }
 
-    /// Every rank's `values` (one per rollout row, time-major over `steps` steps) laid out as the rows of the
-    /// single-process rollout: step t holds rank 0's environments, then rank 1's, and so on. The values
-    /// themselves in a single process.
-    func allRanks(_ values: [Double], steps: Int) -> [Double] {
-        guard communicator.size > 1 else { return values }
-        let gathered = communicator.allgather(values)
-        let n = values.count / steps
-        var rows: [Double] = []
-        rows.reserveCapacity(values.count * gathered.count)
-        for t in 0..<steps {
-            for rank in gathered { rows.append(contentsOf: rank[(t * n)..<((t + 1) * n)]) }
+    /// Data-parallel runs: every rank's targets and advantages of each task (one allgather for all tasks), laid
+    /// out as the rows of the single-process rollout: step t holds rank 0's environments, then rank 1's, and so
+    /// on. Nil in a single process.
+    func estimatesOfEveryRank(_ estimates: [(targets: [Double], advantages: [Double])]) -> [(targets: [Double], advantages: [Double])]? {
+        guard communicator.size > 1 else { return nil }
+        let gathered = communicator.allgather(estimates.flatMap { $0.targets + $0.advantages })
+        var offset = 0
+        return estimates.indices.map { i in
+            let count = estimates[i].targets.count, n = count / learningRollouts[i].steps
+            func rows(from start: Int) -> [Double] {
+                var rows: [Double] = []
+                rows.reserveCapacity(count * gathered.count)
+                for t in 0..<learningRollouts[i].steps {
+                    for rank in gathered { rows.append(contentsOf: rank[(start + t * n)..<(start + (t + 1) * n)]) }
+                }
+                return rows
+            }
+            defer { offset += 2 * count }
+            return (rows(from: offset), rows(from: offset + count))
         }
-        return rows
     }
 }
 
