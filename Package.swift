@@ -5,6 +5,7 @@ import PackageDescription
 ///
 /// Layers (imports point downward only):
 ///   Randomness      seeded random streams owned by a run (below every layer)
+///   Communication   the processes of a data-parallel run and their collectives (MPI with the trait MPI)
 ///   Environments    the Environment protocol, built-in envs, vectorised batches, suites, scenes
 ///   NeuralNetworks  tensors, layers with backward passes, optimizers, BLAS, safetensors
 ///   Agents          the multi-task policy, estimators, PopArt, Distral, the trainer and the evaluator
@@ -20,6 +21,10 @@ let package = Package(
         .trait(
             name: "SDL", description: "The SDL2 episode viewer for `chorus watch` (needs libsdl2-dev, libsdl2-ttf-dev, libsdl2-image-dev, libgif-dev)"
         ),
+        .trait(
+            name: "MPI",
+            description: "Data-parallel training over MPI: `mpirun -np N chorus train …` (needs libopenmpi-dev; off by default)"
+        ),
         .default(enabledTraits: ["SDL"]),
     ],
     dependencies: [
@@ -32,9 +37,11 @@ let package = Package(
         .systemLibrary(name: "CSDL2TTF", pkgConfig: "SDL2_ttf", providers: [.apt(["libsdl2-ttf-dev"])]),
         .systemLibrary(name: "CSDL2Image", pkgConfig: "SDL2_image", providers: [.apt(["libsdl2-image-dev"])]),
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "Randomness"),
+        .target(name: "Communication", dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .target(
             name: "Environments",
             dependencies: [
@@ -42,7 +49,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]),
         .target(name: "NeuralNetworks", dependencies: ["Randomness", "CBLAS"]),
-        .target(name: "Agents", dependencies: ["Randomness", "Environments", "NeuralNetworks"]),
+        .target(name: "Agents", dependencies: ["Randomness", "Communication", "Environments", "NeuralNetworks"]),
         .target(
             name: "Viewer",
             dependencies: [
@@ -55,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "chorus",
             dependencies: [
-                "Randomness", "Environments", "NeuralNetworks", "Agents", "Viewer",
+                "Randomness", "Communication", "Environments", "NeuralNetworks", "Agents", "Viewer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -72,6 +79,7 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "TestSupport"]),
         .testTarget(name: "ChorusTests", dependencies: ["chorus", "TestSupport"]),
+        .testTarget(name: "CommunicationTests", dependencies: ["Communication", "Agents", "TestSupport"]),
 
         // Coverage-guided fuzzing (scripts/fuzz.sh): the targets, the libFuzzer/replay executable, the corpus replay tests.
         .target(name: "FuzzTargets", dependencies: ["Randomness", "Environments", "NeuralNetworks", "Agents"], path: "Tests/FuzzTargets"),

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Chorus needs on Debian/Ubuntu: OpenBLAS (matrix products), SDL2, SDL2_ttf, SDL2_image and giflib with a
 # DejaVu font (the `watch` viewer), zlib (the test suite reads gzip-compressed MinAtar traces), for the test suite Python's safetensors and numpy (checkpoint
-# interoperability), and TensorBoard (`tensorboard --logdir runs` reads the event files Chorus writes).
+# interoperability), Open MPI (the optional MPI trait: `mpirun -np N chorus train …`), and TensorBoard (`tensorboard --logdir runs` reads the event files Chorus writes).
 # Safe to run again.
 set -euo pipefail
-packages=(pkg-config libopenblas-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libgif-dev zlib1g-dev fonts-dejavu-core xvfb python3 python3-pip)
+packages=(pkg-config libopenblas-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libgif-dev zlib1g-dev fonts-dejavu-core xvfb python3 python3-pip libopenmpi-dev openmpi-bin)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 missing=()

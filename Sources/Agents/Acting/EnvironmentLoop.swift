@@ -6,9 +6,11 @@ import Randomness
 /// in from a head's outputs, finished episodes handed to each task's statistics.
 ///
 /// The acting half that the actor-critic `RolloutCollector` and the `Distiller` share. Task i's batch
-/// is seeded from the run's seed on streams `i·2³² …`, so its episodes do not depend on the other tasks.
+/// is seeded from the run's seed on streams `i·2³² …`, so its episodes do not depend on the other tasks;
+/// a data-parallel rank steps its `shard` of them (see `EnvironmentShard`).
 final class EnvironmentLoop {
     let tasks: [Task]
+    let shard: EnvironmentShard
     let batches: [any VectorEnvironment]
     let environmentsPerTask: Int
     let threads: Int
@@ -18,12 +20,15 @@ final class EnvironmentLoop {
     private(set) var actions: [[Float]]
     private var samplers: [ActionSampler]
 
-    init(tasks: [Task], heads: [TaskHead], environmentsPerTask: Int, seed: UInt64, threads: Int) {
+    init(tasks: [Task], heads: [TaskHead], environmentsPerTask: Int, seed: UInt64, threads: Int, shard: EnvironmentShard = .whole) {
         self.tasks = tasks
+        self.shard = shard
         self.environmentsPerTask = environmentsPerTask
         self.threads = max(1, threads)
         batches = tasks.enumerated().map { i, task in
-            task.prototype.makeBatch(count: environmentsPerTask, seed: seed, stream: UInt64(i) << 32)
+            task.prototype.makeBatch(
+                count: environmentsPerTask, seed: seed,
+                stream: (UInt64(i) << 32) + UInt64(shard.firstEnvironment(environmentsPerRank: environmentsPerTask)))
         }
         inputs = heads.map { Tensor(rows: environmentsPerTask, columns: $0.observationSize) }
         actions = heads.map { Array(repeating: 0, count: environmentsPerTask * $0.kind.actionSize) }
@@ -47,16 +52,21 @@ final class EnvironmentLoop {
     func normalizeInputs(task i: Int, _ transform: (inout Tensor) -> Void) { transform(&inputs[i]) }
 
     /// Draws task i's actions from a head's `outputs` (see `ActionSampler`); the unclipped draws and
-    /// their log-probabilities go to `unclipped` and `logProbabilities` when given.
+    /// their log-probabilities go to `unclipped` and `logProbabilities` when given. A data-parallel rank
+    /// skips the words the other ranks' environments draw, before and after its own.
     func sample(
         task i: Int, from outputs: Tensor, logStd: [Float], using rng: inout RandomGenerator,
         unclipped: UnsafeMutableBufferPointer<Float>? = nil, logProbabilities: UnsafeMutableBufferPointer<Double>? = nil
     ) {
+        let before = shard.firstEnvironment(environmentsPerRank: environmentsPerTask)
+        let after = (shard.ranks - shard.rank - 1) * environmentsPerTask
+        for _ in 0..<(before * samplers[i].wordsPerRow) { _ = rng.next() }
         actions[i].withUnsafeMutableBufferPointer { step in
             samplers[i].sample(
                 from: outputs, logStd: logStd, deterministic: false, using: &rng, step: step, unclipped: unclipped,
                 logProbabilities: logProbabilities)
         }
+        for _ in 0..<(after * samplers[i].wordsPerRow) { _ = rng.next() }
     }
 
     /// Steps every environment with its sampled action (tasks on up to `threads` threads).

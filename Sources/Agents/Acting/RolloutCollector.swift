@@ -24,11 +24,14 @@ public final class RolloutCollector {
     let environments: EnvironmentLoop
     private var distilledDistributions: [Categorical]
 
-    public init(tasks: [Task], heads: [TaskHead], configuration c: AgentConfiguration, seed: UInt64, threads: Int) {
+    public init(
+        tasks: [Task], heads: [TaskHead], configuration c: AgentConfiguration, seed: UInt64, threads: Int, shard: EnvironmentShard = .whole
+    ) {
         self.tasks = tasks
         rolloutSteps = c.rolloutSteps
         gamma = c.gamma
-        environments = EnvironmentLoop(tasks: tasks, heads: heads, environmentsPerTask: c.environmentsPerTask, seed: seed, threads: threads)
+        environments = EnvironmentLoop(
+            tasks: tasks, heads: heads, environmentsPerTask: c.environmentsPerTask, seed: seed, threads: threads, shard: shard)
         rollouts = heads.map {
             TaskRollout(
                 steps: c.rolloutSteps, environments: c.environmentsPerTask, observationSize: $0.observationSize, actionSize: $0.kind.actionSize)

@@ -1,3 +1,4 @@
+import Communication
 import Dispatch
 import Environments
 import Foundation
@@ -19,10 +20,21 @@ import Randomness
 ///
 /// Every random draw comes from a generator the run owns, or the environments' own seeded streams, in a
 /// fixed order, so the same seed gives the same numbers bit for bit, whatever `threads` is.
+///
+/// Data-parallel (synchronous only, `communicator.size > 1`): rank r steps its `EnvironmentShard` of every
+/// task's environments; rank 0's initial parameters are broadcast; gradients are averaged over the ranks
+/// before clipping (`GradientAllreduce`); PopArt and advantage standardisation see every rank's samples,
+/// gathered and laid out as the single-process rollout's rows. Every rank's generator draws the same words
+/// (its own actions, and skips for the others'), so minibatch shuffles are identical on all ranks, and the
+/// parameters stay identical without being exchanged again.
 public final class ActorCriticLearner {
     public let tasks: [Task]
     public let configuration: AgentConfiguration
     public let seed: UInt64
+    /// The ranks of a data-parallel run (a single process: rank 0 of 1).
+    public let communicator: any Communicator
+    /// Averages gradients over the ranks (idle in a single process).
+    public let gradientAllreduce: GradientAllreduce
     public let policy: MultiTaskPolicy
     public internal(set) var popArt: PopArt
     /// Schedule, gradient reduction, clipping, finite check and the optimizer, shared with the distiller.
@@ -54,14 +66,22 @@ public final class ActorCriticLearner {
     private var distilledDistributions: [Categorical]
     private var distilledGradients: [Tensor]
 
-    public init(tasks: [Task], configuration: AgentConfiguration, seed: UInt64, threads: Int = 1) {
+    public init(
+        tasks: [Task], configuration: AgentConfiguration, seed: UInt64, threads: Int = 1,
+        communicator: any Communicator = SingleProcessCommunicator()
+    ) {
         precondition(!tasks.isEmpty)
+        precondition(
+            communicator.size == 1 || configuration.actorLearner == .synchronous,
+            "data-parallel training is synchronous (TrainingRun refuses a pipelined preset on several ranks)")
         precondition(
             configuration.distral == nil || tasks.allSatisfy { if case .discrete = $0.actionSpace { true } else { false } },
             "Distral needs discrete actions (DistralConfiguration.validate rejects other suites)")
         self.tasks = tasks
         self.configuration = configuration
         self.seed = seed
+        self.communicator = communicator
+        gradientAllreduce = GradientAllreduce(communicator: communicator)
         policy = MultiTaskPolicy(tasks: tasks, configuration: configuration, seed: seed)
         popArt = PopArt(
             tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
@@ -69,7 +89,8 @@ public final class ActorCriticLearner {
         optimization = OptimizationStep(parameters: policy.parameters, configuration: configuration)
         let pipelined = configuration.actorLearner == .pipelined
         collector = RolloutCollector(
-            tasks: tasks, heads: policy.tasks, configuration: configuration, seed: seed, threads: pipelined ? 1 : threads)
+            tasks: tasks, heads: policy.tasks, configuration: configuration, seed: seed, threads: pipelined ? 1 : threads,
+            shard: EnvironmentShard(rank: communicator.rank, ranks: communicator.size))
         actor = pipelined ? PipelinedActor(tasks: tasks, configuration: configuration, seed: seed, collector: collector, popArt: popArt) : nil
         rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
         learningRollouts = collector.rollouts
@@ -82,13 +103,29 @@ public final class ActorCriticLearner {
         distilledDistributions = distributions
         distilledGradients = valueGradients
         actor?.synchronize(with: policy, popArt: popArt)
+        if communicator.size > 1 {
+            broadcastParameters()
+            optimization.reduceGradients = { [gradientAllreduce] in gradientAllreduce.reduce($0) }
+        }
+    }
+
+    /// Replaces every parameter by rank 0's (one flat broadcast).
+    private func broadcastParameters() {
+        var flat = policy.parameters.flatMap(\.value.storage)
+        communicator.broadcast(&flat)
+        var offset = 0
+        for parameter in policy.parameters {
+            let n = parameter.value.count
+            parameter.value.storage.replaceSubrange(0..<n, with: flat[offset..<(offset + n)])
+            offset += n
+        }
     }
 
     /// The rollouts of the last (or, pipelined, the next) update.
     public var rollouts: [TaskRollout] { learningRollouts }
 
-    /// Environment steps taken by one iteration (all tasks).
-    public var stepsPerIteration: Int { collector.stepsPerCollection }
+    /// Environment steps taken by one iteration (all tasks, all ranks).
+    public var stepsPerIteration: Int { collector.stepsPerCollection * communicator.size }
 
     /// One rollout and one update. Throws when a loss is not finite (parameters keep their last good values
     /// from before this update's first non-finite minibatch).
@@ -179,18 +216,26 @@ public final class ActorCriticLearner {
 
         // 1–3. Targets, PopArt, advantages.
         var targets: [[Double]] = [], advantages: [[Double]] = []
+        let estimates = tasks.indices.map { Self.returnsAndAdvantages(learningRollouts[$0], logRhos: logRhos[$0], configuration: settings) }
+        let everyRank = popArt.enabled || settings.normalizeAdvantages ? estimatesOfEveryRank(estimates) : nil
         for i in tasks.indices {
             let rollout = learningRollouts[i]
-            let (returns, taskAdvantages) = Self.returnsAndAdvantages(rollout, logRhos: logRhos[i], configuration: settings)
+            let (returns, taskAdvantages) = estimates[i]
             let explained = Self.explainedVariance(returns: returns, values: rollout.values)
             if explained.isFinite {
                 statistics[i].explainedVariance += explained
                 statistics[i].rollouts += 1
             }
-            popArt.update(task: i, targets: returns, valueLayer: policy.valueLayers[i])
+            popArt.update(task: i, targets: everyRank?[i].targets ?? returns, valueLayer: policy.valueLayers[i])
             let sigma = popArt.sigma(i)
             var normalized = taskAdvantages.map { $0 / sigma }
-            if settings.normalizeAdvantages { Self.standardize(&normalized) }
+            if settings.normalizeAdvantages {
+                if let everyRank {
+                    Self.standardize(&normalized, like: everyRank[i].advantages.map { $0 / sigma })
+                } else {
+                    Self.standardize(&normalized)
+                }
+            }
             targets.append(returns.map { popArt.normalize($0, task: i) })
             advantages.append(normalized)
         }
@@ -520,12 +565,38 @@ public final class ActorCriticLearner {
     }
 
     /// Subtracts the mean and divides by the standard deviation (guarded).
-    static func standardize(_ values: inout [Double]) {
-        guard values.count > 1 else { return }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+    static func standardize(_ values: inout [Double]) { standardize(&values, like: values) }
+
+    /// Subtracts the mean of `sample` and divides by its standard deviation (guarded): `values` are this rank's
+    /// share of `sample`, every rank's values.
+    static func standardize(_ values: inout [Double], like sample: [Double]) {
+        guard sample.count > 1 else { return }
+        let mean = sample.reduce(0, +) / Double(sample.count)
+        let variance = sample.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sample.count)
         let std = max(variance.squareRoot(), 1e-8)
         for k in values.indices { values[k] = (values[k] - mean) / std }
+    }
+
+    /// Data-parallel runs: every rank's targets and advantages of each task (one allgather for all tasks), laid
+    /// out as the rows of the single-process rollout: step t holds rank 0's environments, then rank 1's, and so
+    /// on. Nil in a single process.
+    func estimatesOfEveryRank(_ estimates: [(targets: [Double], advantages: [Double])]) -> [(targets: [Double], advantages: [Double])]? {
+        guard communicator.size > 1 else { return nil }
+        let gathered = communicator.allgather(estimates.flatMap { $0.targets + $0.advantages })
+        var offset = 0
+        return estimates.indices.map { i in
+            let count = estimates[i].targets.count, n = count / learningRollouts[i].steps
+            func rows(from start: Int) -> [Double] {
+                var rows: [Double] = []
+                rows.reserveCapacity(count * gathered.count)
+                for t in 0..<learningRollouts[i].steps {
+                    for rank in gathered { rows.append(contentsOf: rank[(start + t * n)..<(start + (t + 1) * n)]) }
+                }
+                return rows
+            }
+            defer { offset += 2 * count }
+            return (rows(from: offset), rows(from: offset + count))
+        }
     }
 }
 

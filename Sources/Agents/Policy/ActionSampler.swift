@@ -61,6 +61,16 @@ public struct ActionSampler {
         }
     }
 
+    /// How many 64-bit words a stochastic draw of one row takes from the generator, whatever the head's outputs
+    /// (a categorical draw one uniform; a Gaussian two per dimension, for Box–Muller), so a data-parallel rank
+    /// can skip the draws of the other ranks' environments.
+    public var wordsPerRow: Int {
+        switch kind {
+        case .categorical: 1
+        case .gaussian(let low, _): 2 * low.count
+        }
+    }
+
     /// Uniformly random actions for `rows` environments of `space`, written to `step`.
     public static func uniform(space: Space, rows: Int, using rng: inout RandomGenerator, into step: UnsafeMutableBufferPointer<Float>) {
         let size = space.flatSize

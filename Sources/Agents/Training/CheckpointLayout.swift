@@ -5,12 +5,16 @@ import NeuralNetworks
 ///
 /// Metadata (strings): `agent` (the resolved preset as YAML), `suite` (the reference the run was started
 /// with), `tasks` (names, one per line), `seed`, `environment_steps`, for distilled students `teachers`
-/// (files, one per line), for `best.safetensors` `score`, and the saved suite (`SuiteDefinition`).
+/// (files, one per line), for `best.safetensors` `score`, for data-parallel runs `ranks` (the number of MPI
+/// ranks; absent means 1), and the saved suite (`SuiteDefinition`).
 /// Tensors besides the parameters and `optimizer.*`: `state.progress` (U64 steps, updates), `state.rng`
 /// (the run's generator), `state.popart.mean` and `state.popart.second_moment` (F64 per task),
 /// `state.statistics` (F64, `TaskStatistics.encodedCount` per task), and per task i
 /// `state.env.i.values` / `state.env.i.words` (its batch's snapshot); with observation normalisation
-/// `state.observations.count` and `state.observations.i.{mean, squared_deviations}`; pipelined runs add `state.actor.rng`
+/// `state.observations.count` and `state.observations.i.{mean, squared_deviations}`; a data-parallel run's
+/// latest checkpoint keeps every other rank r's own `state.rank.r.statistics` and `state.rank.r.env.i.{values,
+/// words}` beside rank 0's (the parameters, optimizer, PopArt and generator are the same on every rank);
+/// pipelined runs add `state.actor.rng`
 /// and the rollout waiting for the learner, `state.pending.i.{observations, last_observations, actions,
 /// log_probabilities, rewards, discounts, regularization, values, bootstrap}`.
 public enum CheckpointLayout {
@@ -21,6 +25,7 @@ public enum CheckpointLayout {
     public static let environmentSteps = "environment_steps"
     public static let teachers = "teachers"
     public static let score = "score"
+    public static let ranks = "ranks"
 
     public static let progress = "state.progress"
     public static let rng = "state.rng"
@@ -64,6 +69,29 @@ public enum CheckpointLayout {
             throw CheckpointError(problem: "the saved observation statistics are misshapen, not finite or negative")
         }
         return restored
+    }
+
+    /// Rank r's own copy of a rank-local entry (`statistics`, or an environment's) in a data-parallel checkpoint.
+    public static func rankEntry(_ name: String, rank: Int) -> String {
+        rank == 0 ? name : "state.rank.\(rank)." + name.dropFirst("state.".count)
+    }
+
+    /// The entries each rank of a data-parallel run holds its own of, for `tasks` tasks.
+    static func rankLocalEntries(tasks: Int) -> [String] {
+        [statistics] + (0..<tasks).flatMap { [environmentValues(task: $0), environmentWords(task: $0)] }
+    }
+
+    /// `checkpoint` as rank `rank` resumes it: its own statistics and environments in place of rank 0's.
+    public static func rankView(_ checkpoint: Checkpoint, rank: Int, tasks: Int) throws(CheckpointError) -> Checkpoint {
+        guard rank > 0 else { return checkpoint }
+        var view = checkpoint
+        for name in rankLocalEntries(tasks: tasks) {
+            guard let entry = checkpoint.contents.entries[rankEntry(name, rank: rank)] else {
+                throw CheckpointError(problem: "the checkpoint has no \(rankEntry(name, rank: rank)) for rank \(rank)")
+            }
+            view.contents.entries[name] = entry
+        }
+        return view
     }
 
     /// Pipelined runs: the actor's generator, and the rollout waiting for the next update (`state.pending.i.*`).

@@ -49,6 +49,12 @@ public final class RunDirectory {
         if lockDescriptor >= 0 { close(lockDescriptor) }
     }
 
+    /// The folder at `path` as seen by a data-parallel rank other than 0, which never touches it: no checks,
+    /// no lock, nothing created (rank 0 opens the run).
+    public static func unopened(_ path: String) -> RunDirectory {
+        RunDirectory(url: URL(fileURLWithPath: path).standardizedFileURL)
+    }
+
     // MARK: Recognising runs
 
     /// True when `url` is a folder whose `config.yaml` begins with a header Chorus writes.

@@ -1,3 +1,4 @@
+import Communication
 import Environments
 import Foundation
 import NeuralNetworks
@@ -7,8 +8,15 @@ import NeuralNetworks
 ///
 /// Checkpoints are written at every log interval, when stopped, and at the end; each holds the whole
 /// training state, so `resume` continues bit for bit. Every file is written to a temporary name and renamed.
+///
+/// In a data-parallel run every rank holds a `TrainingRun` and calls `train` (the ranks agree on stopping,
+/// combine their statistics and compare their parameters at every log interval); only rank 0 writes files.
 public final class TrainingRun {
     public let run: RunDirectory
+    /// The ranks of a data-parallel run (a single process: rank 0 of 1).
+    public let communicator: any Communicator
+    /// Whether this process writes the run's files (rank 0).
+    public var writesFiles: Bool { communicator.isRoot }
     public let suite: TaskSuite
     public let suiteReference: String
     public let learner: any Learner
@@ -30,23 +38,46 @@ public final class TrainingRun {
     /// is made before the folder is touched; `replacing` allows replacing an earlier run there.
     public convenience init(
         out: String, replacing: Bool, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration,
-        seed: UInt64, threads: Int
+        seed: UInt64, threads: Int, communicator: any Communicator = SingleProcessCommunicator()
     ) throws(ChorusError) {
         try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
-        let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads)
-        try self.init(run: RunDirectory.create(out, replacing: replacing), suite: suite, suiteReference: suiteReference, learner: trainer)
+        if communicator.size > 1 {
+            // Not yet data-parallel: the actor–learner pipeline, per-rank observation statistics, per-rank PCGrad.
+            let unsupported = [
+                (configuration.actorLearner != .synchronous, "actor_learner: pipelined", "data-parallel training is synchronous"),
+                (configuration.normalizeObservations, "normalize_observations: true", "each rank would normalise with its own statistics"),
+                (configuration.gradientSurgery != .none, "gradient_surgery: pcgrad", "each rank would project only its own gradients"),
+            ]
+            if let (_, setting, reason) = unsupported.first(where: \.0) {
+                throw ChorusError(
+                    file: configuration.name,
+                    problem: "\(setting) cannot run on \(communicator.size) MPI ranks yet (\(reason)); use one process or a preset without it")
+            }
+        }
+        let trainer = ActorCriticLearner(
+            tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads, communicator: communicator)
+        let directory = communicator.isRoot ? try RunDirectory.create(out, replacing: replacing) : RunDirectory.unopened(out)
+        try self.init(run: directory, suite: suite, suiteReference: suiteReference, learner: trainer, communicator: communicator)
     }
 
     /// A new run of any learner in `run` (opened with `RunDirectory.create` after every check); `notes` are
     /// extra YAML lines for `config.yaml` (a distillation's teachers). Writes the configuration, the suite and
-    /// a first checkpoint; only then is an earlier run that `run` replaces deleted.
-    public init(run: RunDirectory, suite: TaskSuite, suiteReference: String, learner: any Learner, notes: String = "") throws(ChorusError) {
+    /// a first checkpoint; only then is an earlier run that `run` replaces deleted. Ranks other than 0 write nothing.
+    public init(
+        run: RunDirectory, suite: TaskSuite, suiteReference: String, learner: any Learner, notes: String = "",
+        communicator: any Communicator = SingleProcessCommunicator()
+    ) throws(ChorusError) {
         self.run = run
         self.suite = suite
         self.suiteReference = suiteReference
         self.learner = learner
+        self.communicator = communicator
         randomReturns = Self.randomReturns(suite.tasks, seed: learner.seed)
+        guard communicator.isRoot else {
+            try saveLatest()  // takes part in gathering the first checkpoint
+            return
+        }
         sinks = [CSVMetricsSink(file: run.url.appendingPathComponent("metrics.csv")), TensorBoardMetricsSink(directory: run.url)]
         do throws(ChorusError) {
             do {
@@ -66,9 +97,16 @@ public final class TrainingRun {
 
     /// Continues the run in `directory` from its latest checkpoint; `totalSteps` may extend it. The suite is
     /// the copy the run keeps (a note says when the catalogue's differs); the checkpoint must be this run's.
-    public init(resuming path: String, catalogue: Catalogue, totalSteps: Int?, threads: Int) throws(ChorusError) {
-        run = try RunDirectory.open(path)
-        run.removeStaleTemporaryFiles()
+    public init(
+        resuming path: String, catalogue: Catalogue, totalSteps: Int?, threads: Int, communicator: any Communicator = SingleProcessCommunicator()
+    ) throws(ChorusError) {
+        self.communicator = communicator
+        if communicator.isRoot {
+            run = try RunDirectory.open(path)
+            run.removeStaleTemporaryFiles()
+        } else {
+            run = RunDirectory.unopened(path)  // every rank reads the checkpoint; only rank 0 locks and writes
+        }
         let latest = run.latestCheckpoint
         guard FileManager.default.fileExists(atPath: latest.path) else {
             throw ChorusError(file: path, problem: "no run to resume here (no checkpoints/latest.safetensors)")
@@ -80,6 +118,17 @@ public final class TrainingRun {
                 file: path,
                 problem: "is a distillation run, which cannot be resumed (its replay is not saved); distil again with chorus distill --overwrite")
         }
+        let ranks = checkpoint.metadata[CheckpointLayout.ranks] ?? "1"
+        guard ranks == String(communicator.size) else {
+            let command = ranks == "1" ? "chorus train --resume \(path)" : "mpirun -np \(ranks) chorus train --resume \(path)"
+            let written = ranks == "1" ? "1 process" : "\(ranks) MPI ranks"
+            let current = communicator.size == 1 ? "1 process" : "\(communicator.size) MPI ranks"
+            throw ChorusError(
+                file: latest.path,
+                problem:
+                    "was written by a run on \(written) and this one has \(current); each rank's environments are saved, so resume on as many: \(command)"
+            )
+        }
         let setup = try Self.setup(of: checkpoint, file: latest.path, catalogue: catalogue, suiteOverride: nil)
         try Self.checkBelongs(checkpoint, file: latest.path, to: run)
         var configuration = setup.configuration
@@ -87,8 +136,11 @@ public final class TrainingRun {
         suite = setup.suite
         suiteReference = setup.suiteReference
         try configuration.checkResources(for: suite.tasks, file: latest.path)
-        let trainer = ActorCriticLearner(tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads)
-        do { try trainer.restore(from: checkpoint) } catch { throw ChorusError(file: latest.path, problem: error.problem) }
+        let trainer = ActorCriticLearner(
+            tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads, communicator: communicator)
+        do {
+            try trainer.restore(from: CheckpointLayout.rankView(checkpoint, rank: communicator.rank, tasks: setup.suite.tasks.count))
+        } catch { throw ChorusError(file: latest.path, problem: error.problem) }
         learner = trainer
         randomReturns = Self.randomReturns(suite.tasks, seed: setup.seed)
         if let best = try? Checkpoint.read(from: bestCheckpoint), let score = best.metadata[CheckpointLayout.score].flatMap(Double.init),
@@ -96,6 +148,7 @@ public final class TrainingRun {
         {
             bestScore = score
         }
+        guard communicator.isRoot else { return }
         // Keep the metrics written up to the checkpoint's step.
         sinks = [CSVMetricsSink(resuming: metricsFile, atStep: trainer.environmentSteps), TensorBoardMetricsSink(directory: run.url)]
         if SuiteDefinition(metadata: checkpoint.metadata) == nil {
@@ -176,12 +229,14 @@ public final class TrainingRun {
     /// a progress line after every iteration (`isLogLine` at log intervals, and for warnings).
     public func train(report: @escaping (_ line: String, _ isLogLine: Bool) -> Void, shouldStop: () -> Bool) throws(ChorusError) -> Outcome {
         let trainer = learner, c = learner.configuration
+        let writes = writesFiles
+        let report: (String, Bool) -> Void = { line, isLogLine in if writes { report(line, isLogLine) } }
         let console = ConsoleMetricsSink { report($0, true) }
         let start = Date()
         let startSteps = trainer.environmentSteps
         var intervalStart = Date(), intervalSteps = trainer.environmentSteps
         while trainer.environmentSteps < c.totalSteps {
-            if shouldStop() {
+            if communicator.anyRank(shouldStop()) {
                 try saveLatest()
                 return .interrupted
             }
@@ -194,6 +249,15 @@ public final class TrainingRun {
             let rate = Double(trainer.environmentSteps - startSteps) / max(elapsed, 1e-9)
             let crossed = before / c.logInterval != trainer.environmentSteps / c.logInterval || trainer.environmentSteps >= c.totalSteps
             if crossed {
+                if communicator.size > 1 {
+                    trainer.statistics = TaskStatistics.combined(trainer.statistics, over: communicator)
+                    do {
+                        try ReplicaCheck.verify(
+                            trainer.policy.parameters, popArt: trainer.popArt, communicator: communicator, step: trainer.environmentSteps)
+                    } catch {
+                        throw ChorusError(file: directory.path, problem: "training stopped: \(error.description)")
+                    }
+                }
                 let intervalRate = Double(trainer.environmentSteps - intervalSteps) / max(Date().timeIntervalSince(intervalStart), 1e-9)
                 let warnings = logInterval(stepsPerSecond: intervalRate, console: console)
                 intervalStart = Date(); intervalSteps = trainer.environmentSteps
@@ -250,7 +314,7 @@ public final class TrainingRun {
 
     /// Writes the best checkpoint when the last interval's score beats the best so far; returns a warning if it could not.
     private func saveBestIfImproved() -> [String] {
-        guard intervalScore > bestScore else { return [] }
+        guard writesFiles, intervalScore > bestScore else { return [] }
         var best = checkpoint()
         best.metadata[CheckpointLayout.score] = String(intervalScore)
         do { try best.write(to: bestCheckpoint) } catch {
@@ -270,10 +334,14 @@ public final class TrainingRun {
     /// Saves the latest checkpoint between the sinks' `willCheckpoint` (`metrics.csv`: a kill in between never
     /// loses a row, as a resumed run drops rows past its checkpoint's step) and `didCheckpoint` (TensorBoard
     /// and the console line: a step is logged only once it is safe).
+    /// A data-parallel run gathers every rank's own environments and statistics into it (every rank calls this).
     public func saveLatest(console: ConsoleMetricsSink? = nil) throws(ChorusError) {
+        var latest = writesFiles ? checkpoint() : Checkpoint(parameters: [])
+        (learner as? ActorCriticLearner)?.gatherRankStates(into: &latest)
+        guard writesFiles else { return }
         let sinks = self.sinks + (console.map { [$0] } ?? [])
         for sink in sinks { try sink.willCheckpoint() }
-        do { try checkpoint().write(to: latestCheckpoint) } catch {
+        do { try latest.write(to: latestCheckpoint) } catch {
             throw ChorusError(file: latestCheckpoint.path, problem: error.problem)
         }
         for sink in sinks { try sink.didCheckpoint() }

@@ -1,5 +1,6 @@
 import Agents
 import ArgumentParser
+import Communication
 import Environments
 import Foundation
 
@@ -29,6 +30,11 @@ struct Distill: ParsableCommand {
     }
 
     func run() throws {
+        if let launched = ProcessGroup.launchedSize(environment: ProcessInfo.processInfo.environment), launched.size > 1 {
+            throw ChorusError(
+                file: "mpi",
+                problem: "chorus distill runs on one process, but \(launched.size) were started (\(launched.variable)); start it without mpirun")
+        }
         let catalogue = try Catalogue.locate()
         let loaded = try options.selectTasks(of: catalogue.loadSuite(suite))
         var configuration = try AgentConfiguration.load(agent, catalogue: catalogue)

@@ -1,5 +1,6 @@
 import Agents
 import ArgumentParser
+import Communication
 import Environments
 import Foundation
 
@@ -8,7 +9,7 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train an agent on a task suite.",
         discussion:
-            "The run directory gets config.yaml, metrics.csv, checkpoints/{latest,best}.safetensors and the final evaluation. Ctrl-C saves and stops; --resume continues exactly."
+            "The run directory gets config.yaml, metrics.csv, checkpoints/{latest,best}.safetensors and the final evaluation. Ctrl-C saves and stops; --resume continues exactly. Built with the MPI trait, `mpirun -np N chorus train …` trains data-parallel: each rank steps envs_per_task environments of every task, rank 0 writes the run."
     )
 
     @Option(help: "Suite: a catalogue name (chorus list suites) or a YAML path.")
@@ -27,10 +28,27 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        let communicator: any Communicator
+        do { communicator = try ProcessGroup.join() } catch { throw ChorusError(file: "mpi", problem: error.description) }
+        defer { communicator.finalize() }
+        guard communicator.size > 1 else { return try train(communicator: communicator) }
+        do { try train(communicator: communicator) } catch let exit as ExitCode {
+            throw exit  // stopped by a signal, after every rank agreed and saved
+        } catch {
+            // One rank failing may leave the others waiting in a collective: stop them all.
+            FileHandle.standardError.write(Data("error: [rank \(communicator.rank)] \(error)\n".utf8))
+            communicator.abort(code: 1)
+        }
+    }
+
+    private func train(communicator: any Communicator) throws {
         let catalogue = try Catalogue.locate()
         let run: TrainingRun
+        let root = communicator.isRoot
+        func print(_ line: String) { if root { Swift.print(line) } }
         if let resume {
-            run = try TrainingRun(resuming: resume, catalogue: catalogue, totalSteps: options.steps, threads: options.threads)
+            run = try TrainingRun(
+                resuming: resume, catalogue: catalogue, totalSteps: options.steps, threads: options.threads, communicator: communicator)
             for notice in run.notices { print("note: " + notice) }
             print("resuming \(resume) at step \(run.learner.environmentSteps)")
         } else {
@@ -39,21 +57,31 @@ struct Train: ParsableCommand {
             if let steps = options.steps { configuration.totalSteps = steps }
             run = try TrainingRun(
                 out: options.outPath(suite: loaded, agent: configuration.name), replacing: options.overwrite,
-                suite: loaded, suiteReference: suite!, configuration: configuration, seed: options.seed, threads: options.threads)
+                suite: loaded, suiteReference: suite!, configuration: configuration, seed: options.seed, threads: options.threads,
+                communicator: communicator)
+            let ranks = communicator.size > 1 ? " on \(communicator.size) MPI ranks" : ""
             print(
-                "training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps → \(run.directory.path)"
+                "training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps\(ranks) → \(run.directory.path)"
             )
         }
         Interruption.install()
         var printer = ProgressPrinter()
         let outcome = try run.train(report: { printer.show($0, isLogLine: $1) }, shouldStop: { Interruption.requested })
-        if printer.isTerminal { print("") }
+        if printer.isTerminal && root { print("") }
         switch outcome {
         case .interrupted:
             print("stopped at step \(run.learner.environmentSteps); checkpoint saved. Continue with: chorus train --resume \(run.directory.path)")
             throw Interruption.exit
         case .finished:
             try run.saveLatest()
+            if let trainer = run.learner as? ActorCriticLearner, trainer.gradientAllreduce.reductions > 0 {
+                let reducer = trainer.gradientAllreduce
+                print(
+                    String(
+                        format: "allreduce: %d gradient reductions, %.1f µs each on rank 0", reducer.reductions,
+                        reducer.seconds / Double(reducer.reductions) * 1e6))
+            }
+            guard root else { return }
             let report = try run.evaluate(episodes: options.evalEpisodes ?? run.learner.configuration.evaluationEpisodes)
             print(report.table)
         }

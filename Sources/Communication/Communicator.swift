@@ -1,0 +1,39 @@
+/// The processes of one data-parallel run and the collective operations Chorus needs between them.
+///
+/// Every rank must make the same calls in the same order (they are collective): a rank that calls
+/// `allreduceSum` while another calls `allgather` hangs the run. Two implementations: the
+/// `SingleProcessCommunicator` (rank 0 of 1, every collective the identity) and, in builds with the `MPI`
+/// trait, the `MPICommunicator`. Nothing but this module imports MPI.
+public protocol Communicator: AnyObject {
+    /// This process's index, `0 ..< size`; rank 0 writes the run's files.
+    var rank: Int { get }
+    /// How many processes take part.
+    var size: Int { get }
+    /// Replaces `buffer` on every rank by the elementwise sum of every rank's `buffer` (same length on all ranks).
+    func allreduceSum(_ buffer: inout [Float])
+    /// Replaces `buffer` on every rank by the elementwise sum of every rank's `buffer` (same length on all ranks).
+    func allreduceSum(_ buffer: inout [Double])
+    /// Replaces `buffer` on every rank by rank 0's (same length on all ranks).
+    func broadcast(_ buffer: inout [Float])
+    /// Every rank's `values`, in rank order, copied bit for bit (lengths may differ between ranks).
+    func allgather(_ values: [Double]) -> [[Double]]
+    /// Returns once every rank has called it.
+    func barrier()
+    /// Stops every rank at once with exit code `code` (after one rank failed where the others may be waiting).
+    func abort(code: Int32) -> Never
+    /// Ends the collective session; called once, on every exit path, before the process exits.
+    func finalize()
+}
+
+extension Communicator {
+    /// True on the rank that writes the run's files.
+    public var isRoot: Bool { rank == 0 }
+
+    /// True on every rank when `flag` is true on at least one of them.
+    public func anyRank(_ flag: Bool) -> Bool {
+        guard size > 1 else { return flag }
+        var buffer: [Double] = [flag ? 1 : 0]
+        allreduceSum(&buffer)
+        return buffer[0] > 0
+    }
+}

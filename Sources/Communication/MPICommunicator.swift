@@ -1,0 +1,99 @@
+#if MPI
+import CMPI
+
+/// The processes started by `mpirun` or `srun` (`MPI_COMM_WORLD`), over Open MPI.
+///
+/// Initialised with `MPI_THREAD_FUNNELED`: environments step on several threads, but only the main
+/// thread calls MPI. Started without a launcher it is rank 0 of 1. `finalize` must run before the
+/// process exits (Swift runs no deinitialiser for a process's last objects).
+public final class MPICommunicator: Communicator {
+    public let rank: Int
+    public let size: Int
+    private var finalized = false
+
+    /// Joins `MPI_COMM_WORLD`; throws when MPI cannot start or does not offer funnelled threads.
+    public init() throws(CommunicationError) {
+        var provided: Int32 = 0
+        guard MPI_Init_thread(nil, nil, CMPI_ThreadFunneled(), &provided) == CMPI_Success() else {
+            throw CommunicationError("MPI_Init_thread failed")
+        }
+        var rank: Int32 = 0, size: Int32 = 0
+        MPI_Comm_rank(CMPI_CommWorld(), &rank)
+        MPI_Comm_size(CMPI_CommWorld(), &size)
+        self.rank = Int(rank)
+        self.size = Int(size)
+        guard provided >= CMPI_ThreadFunneled() else {
+            MPI_Finalize()
+            throw CommunicationError("the MPI library offers thread level \(provided), below MPI_THREAD_FUNNELED")
+        }
+    }
+
+    public func allreduceSum(_ buffer: inout [Float]) {
+        guard size > 1 else { return }
+        let count = Int32(buffer.count)
+        buffer.withUnsafeMutableBytes { bytes in
+            check(MPI_Allreduce(CMPI_InPlace(), bytes.baseAddress, count, CMPI_Float(), CMPI_Sum(), CMPI_CommWorld()), "MPI_Allreduce")
+        }
+    }
+
+    public func allreduceSum(_ buffer: inout [Double]) {
+        guard size > 1 else { return }
+        let count = Int32(buffer.count)
+        buffer.withUnsafeMutableBytes { bytes in
+            check(MPI_Allreduce(CMPI_InPlace(), bytes.baseAddress, count, CMPI_Double(), CMPI_Sum(), CMPI_CommWorld()), "MPI_Allreduce")
+        }
+    }
+
+    public func broadcast(_ buffer: inout [Float]) {
+        guard size > 1 else { return }
+        let count = Int32(buffer.count)
+        buffer.withUnsafeMutableBytes { bytes in
+            check(MPI_Bcast(bytes.baseAddress, count, CMPI_Float(), 0, CMPI_CommWorld()), "MPI_Bcast")
+        }
+    }
+
+    /// Gathers the lengths first, then the values as bytes (`MPI_Allgatherv` of `MPI_BYTE`), so every bit survives.
+    public func allgather(_ values: [Double]) -> [[Double]] {
+        guard size > 1 else { return [values] }
+        var counts = [Int32](repeating: 0, count: size)
+        var mine = Int32(values.count * MemoryLayout<Double>.size)
+        counts.withUnsafeMutableBytes { all in
+            check(MPI_Allgather(&mine, 1, CMPI_Int(), all.baseAddress, 1, CMPI_Int(), CMPI_CommWorld()), "MPI_Allgather")
+        }
+        var displacements = [Int32](repeating: 0, count: size)
+        for r in 1..<size { displacements[r] = displacements[r - 1] + counts[r - 1] }
+        let total = Int(displacements[size - 1] + counts[size - 1]) / MemoryLayout<Double>.size
+        var gathered = [Double](repeating: 0, count: total)
+        values.withUnsafeBytes { send in
+            gathered.withUnsafeMutableBytes { receive in
+                check(
+                    MPI_Allgatherv(
+                        send.baseAddress, mine, CMPI_Byte(), receive.baseAddress, counts, displacements, CMPI_Byte(), CMPI_CommWorld()),
+                    "MPI_Allgatherv")
+            }
+        }
+        return (0..<size).map { r in
+            let start = Int(displacements[r]) / MemoryLayout<Double>.size
+            return Array(gathered[start..<(start + Int(counts[r]) / MemoryLayout<Double>.size)])
+        }
+    }
+
+    public func barrier() { check(MPI_Barrier(CMPI_CommWorld()), "MPI_Barrier") }
+
+    public func abort(code: Int32) -> Never {
+        MPI_Abort(CMPI_CommWorld(), code)
+        fatalError("MPI_Abort returned")
+    }
+
+    public func finalize() {
+        guard !finalized else { return }
+        finalized = true
+        MPI_Finalize()
+    }
+
+    /// MPI's default error handler aborts the job, so a failure that returns is a library defect: stop here.
+    private func check(_ status: Int32, _ call: String) {
+        if status != CMPI_Success() { fatalError("\(call) failed with status \(status)") }
+    }
+}
+#endif

@@ -1,0 +1,155 @@
+import Agents
+import Foundation
+import NeuralNetworks
+import TestSupport
+import Testing
+
+/// Where `mpirun` is, for the data-parallel tests.
+private enum MPILauncher {
+    /// Open MPI's `mpirun`, when this build has the MPI trait and one is installed.
+    static let mpirun: URL? = {
+        #if MPI
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("mpirun") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        #else
+        return nil
+        #endif
+    }()
+
+    static var skipReason: Comment {
+        #if MPI
+        "mpirun is not on PATH (apt-get install openmpi-bin)"
+        #else
+        "built without the MPI trait (swift build -c release --traits default,MPI)"
+        #endif
+    }
+}
+
+/// `mpirun -np 2 chorus train …` end to end. These need a binary built with the MPI trait
+/// (`swift build -c release --traits default,MPI`) and Open MPI's `mpirun`; otherwise they are skipped.
+@Suite(.enabled(if: MPILauncher.mpirun != nil, MPILauncher.skipReason))
+struct DataParallelTrainingTests {
+    /// PPO with PopArt and standardised advantages (both gather every rank's samples), two minibatches.
+    static let ppoAgent = """
+        algorithm: ppo
+        network: {encoder: [16], torso: [16], head: []}
+        envs_per_task: 3
+        rollout_steps: 16
+        epochs: 2
+        minibatches: 2
+        normalize_advantages: true
+        learning_rate: 0.001
+        popart: {enabled: true, beta: 0.001}
+        log_interval: 384
+        eval_episodes: 2
+        """
+
+    /// A2C with PopArt and `envs_per_task` environments: one update per rollout, so 2 ranks × n and 1 × 2n
+    /// learn from the same samples.
+    static func a2cAgent(environments: Int) -> String {
+        """
+        algorithm: a2c
+        network: {encoder: [16], torso: [16], head: []}
+        envs_per_task: \(environments)
+        rollout_steps: 8
+        estimator: nstep
+        optimizer: adam
+        learning_rate: 0.0005
+        popart: {enabled: true, beta: 0.01}
+        log_interval: 256
+        eval_episodes: 2
+        """
+    }
+
+    static let tasks = ["--suite", "classic-control", "--task", "CartPole-v1,Pendulum-v1"]
+
+    /// Runs `mpirun -np ranks chorus arguments…` (ranks 0: chorus alone) and returns its exit status and output.
+    func launch(ranks: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        if ranks > 0 {
+            process.executableURL = MPILauncher.mpirun!
+            process.arguments =
+                [
+                    "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1", "-np", String(ranks),
+                    ChorusBinary.url.path,
+                ] + arguments
+        } else {
+            process.executableURL = ChorusBinary.url
+            process.arguments = arguments
+        }
+        process.currentDirectoryURL = Fixtures.repositoryRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func twoRanksTwiceWriteByteIdenticalCheckpoints() throws {
+        let dir = Fixtures.temporaryDirectory("mpi-twice")
+        let agent = Fixtures.write(Self.ppoAgent, to: "ppo.yaml", in: dir).path
+        var checkpoints: [[UInt8]] = []
+        for attempt in 0..<2 {
+            let out = dir.appendingPathComponent("run\(attempt)")
+            let result = try launch(ranks: 2, ["train"] + Self.tasks + ["--agent", agent, "--steps", "1152", "--seed", "3", "--out", out.path])
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("on 2 MPI ranks") && result.output.contains("allreduce:"))
+            checkpoints.append(try [UInt8](Data(contentsOf: out.appendingPathComponent("checkpoints/latest.safetensors"))))
+            let metrics = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
+            #expect(metrics.split(separator: "\n").count == 1 + 3 * 2, "one header and one row per task per interval, from rank 0 only")
+        }
+        #expect(checkpoints[0] == checkpoints[1], "same seed and rank count: the same bytes")
+        let checkpoint = try Checkpoint.decode(checkpoints[0])
+        #expect(checkpoint.metadata[CheckpointLayout.ranks] == "2")
+        #expect(checkpoint.metadata[CheckpointLayout.environmentSteps] == "1152")
+    }
+
+    @Test func twoRanksOfNEnvironmentsMatchOneProcessOfTwoN() throws {
+        let dir = Fixtures.temporaryDirectory("mpi-match")
+        let half = Fixtures.write(Self.a2cAgent(environments: 4), to: "half.yaml", in: dir).path
+        let whole = Fixtures.write(Self.a2cAgent(environments: 8), to: "whole.yaml", in: dir).path
+        let common = ["train"] + Self.tasks + ["--steps", "768", "--seed", "9"]
+        let parallel = try launch(ranks: 2, common + ["--agent", half, "--out", dir.appendingPathComponent("parallel").path])
+        #expect(parallel.status == 0, "\(parallel.output)")
+        let single = try launch(ranks: 0, common + ["--agent", whole, "--out", dir.appendingPathComponent("single").path])
+        #expect(single.status == 0, "\(single.output)")
+        let a = try Checkpoint.read(from: dir.appendingPathComponent("parallel/checkpoints/latest.safetensors")).contents
+        let b = try Checkpoint.read(from: dir.appendingPathComponent("single/checkpoints/latest.safetensors")).contents
+        // Six updates from the same samples: equal up to the order of summation (the gradient is a mean of two
+        // rank means instead of one mean), which Adam's first steps can amplify to a few ulps of its step.
+        var largest: Float = 0, count = 0
+        for name in b.entries.keys.sorted() where !name.hasPrefix("state.") && !name.hasPrefix("optimizer.") {
+            let x = try #require(a.tensor(name)), y = try #require(b.tensor(name))
+            for k in 0..<y.count {
+                largest = max(largest, abs(x.storage[k] - y.storage[k]))
+                count += 1
+            }
+        }
+        #expect(count > 400 && largest < 1e-5, "largest parameter difference \(largest) over \(count) parameters")
+        let means = try #require(a.doubles(CheckpointLayout.popArtMean)), otherMeans = try #require(b.doubles(CheckpointLayout.popArtMean))
+        for (x, y) in zip(means, otherMeans) { #expect(abs(x - y) <= 1e-6 * max(1, abs(y)), "PopArt μ \(x) vs \(y)") }
+    }
+
+    @Test func aRunSplitInTwoOnTwoRanksEndsWithTheSameBytes() throws {
+        let dir = Fixtures.temporaryDirectory("mpi-resume")
+        let agent = Fixtures.write(Self.ppoAgent, to: "ppo.yaml", in: dir).path
+        let whole = dir.appendingPathComponent("whole").path, split = dir.appendingPathComponent("split").path
+        let train = ["train"] + Self.tasks + ["--agent", agent, "--seed", "4"]
+        #expect(try launch(ranks: 2, train + ["--steps", "1152", "--out", whole]).status == 0)
+        let first = try launch(ranks: 2, train + ["--steps", "384", "--out", split])
+        #expect(first.status == 0, "\(first.output)")
+        let alone = try launch(ranks: 0, ["train", "--resume", split, "--steps", "1152"])
+        #expect(alone.status == 1 && alone.output.contains("2 MPI ranks") && alone.output.contains("mpirun -np 2"), "\(alone.output)")
+        let resumed = try launch(ranks: 2, ["train", "--resume", split, "--steps", "1152"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        let a = try Data(contentsOf: URL(fileURLWithPath: whole + "/checkpoints/latest.safetensors"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: split + "/checkpoints/latest.safetensors"))
+        #expect(a == b, "resumed on the same rank count: bit for bit")
+        let checkpoint = try Checkpoint.decode([UInt8](b))
+        #expect(checkpoint.contents.words(CheckpointLayout.rankEntry(CheckpointLayout.environmentWords(task: 1), rank: 1)) != nil)
+    }
+}
