@@ -50,17 +50,20 @@ import Testing
         #expect(metrics.value("impala/policy_lag") == 1 && metrics.value("impala/mean_rho", task: 0) != nil)
     }
 
-    @Test func checkpointResumesBitIdentically() throws {
+    @Test(arguments: [1, 3])
+    func checkpointResumesBitIdentically(lag: Int) throws {
         let tasks = ActorCriticLearnerTests.mixed.tasks
-        let whole = ActorCriticLearner(tasks: tasks, configuration: Self.configuration, seed: 9)
-        let first = ActorCriticLearner(tasks: tasks, configuration: Self.configuration, seed: 9)
+        var c = Self.configuration
+        c.actorLag = lag
+        let whole = ActorCriticLearner(tasks: tasks, configuration: c, seed: 9)
+        let first = ActorCriticLearner(tasks: tasks, configuration: c, seed: 9)
         for _ in 0..<3 {
             try whole.iterate()
             try first.iterate()
         }
         let file = Fixtures.temporaryDirectory().appendingPathComponent("pipelined.safetensors")
         try first.checkpoint(suite: "test").write(to: file)
-        let resumed = ActorCriticLearner(tasks: tasks, configuration: Self.configuration, seed: 9)
+        let resumed = ActorCriticLearner(tasks: tasks, configuration: c, seed: 9)
         try resumed.restore(from: Checkpoint.read(from: file))
         for _ in 0..<3 {
             try whole.iterate()
@@ -68,6 +71,22 @@ import Testing
         }
         #expect(parameters(whole) == parameters(resumed))
         #expect(whole.popArt == resumed.popArt && whole.statistics == resumed.statistics && whole.environmentSteps == resumed.environmentSteps)
+    }
+
+    @Test func aLongerLagActsWithOlderParameters() throws {
+        let tasks = ActorCriticLearnerTests.mixed.tasks
+        var c = Self.configuration
+        c.actorLag = 3
+        let learner = ActorCriticLearner(tasks: tasks, configuration: c, seed: 2)
+        var snapshots: [[[Float]]] = [learner.policy.parameters.map(\.value.storage)]
+        for _ in 0..<5 {
+            try learner.iterate()
+            snapshots.append(learner.policy.parameters.map(\.value.storage))
+        }
+        // After update k (k = 5 here) the actor holds θ_{k+1−L} = θ₃.
+        let actor = try #require(learner.actor)
+        #expect(actor.policy.parameters.map(\.value.storage) == snapshots[3])
+        #expect(actor.history.count == 3)
     }
 
     @Test func aCheckpointWithoutThePendingRolloutIsRefused() throws {

@@ -42,6 +42,8 @@ public struct AgentConfiguration: Equatable, Sendable {
     public var gamma = 0.99
     public var estimator = Estimator.gae
     public var actorLearner = ActorLearnerMode.synchronous
+    /// Pipelined mode: how many updates the actor's parameters trail the learner's (1: it acts with θ_k while θ_{k+1} is learned).
+    public var actorLag = 1
     /// Pipelined mode: V-trace's importance weights correct the actor's lag; false forces `log ρ = 0` (an ablation).
     public var lagCorrection = true
     public var gaeLambda = 0.95
@@ -82,7 +84,8 @@ public struct AgentConfiguration: Equatable, Sendable {
 
     static let keys: Set<String> = [
         "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
-        "estimator", "actor_learner", "lag_correction", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches", "clip_range",
+        "estimator", "actor_learner", "actor_lag", "lag_correction", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches",
+        "clip_range",
         "clip_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip", "gradient_surgery", "entropy_coef",
         "value_coef",
         "max_grad_norm",
@@ -115,6 +118,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         estimator = try choice("estimator", estimator)
         actorLearner = try choice("actor_learner", actorLearner)
         if let n = f["lag_correction"] { lagCorrection = try n.bool() }
+        if let n = f["actor_lag"] { actorLag = try n.int(in: 1...64) }
         optimizer = try choice("optimizer", optimizer)
         learningRateSchedule = try choice("lr_schedule", learningRateSchedule)
         clipSchedule = try choice("clip_schedule", clipSchedule)
@@ -265,6 +269,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             gamma: \(gamma)
             estimator: \(estimator.rawValue)
             actor_learner: \(actorLearner.rawValue)
+            actor_lag: \(actorLag)
             lag_correction: \(lagCorrection)
             gae_lambda: \(gaeLambda)
             vtrace_rho_bar: \(rhoBar)

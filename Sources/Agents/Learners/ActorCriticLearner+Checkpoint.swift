@@ -22,6 +22,12 @@ extension ActorCriticLearner {
         }
         if let actor {
             checkpoint.contents.set(CheckpointLayout.actorRNG, words: actor.rng.stateWords)
+            for (index, entry) in actor.history.dropLast().enumerated() {
+                checkpoint.contents.set(
+                    CheckpointLayout.laggedParameters(index), Tensor(rows: 1, columns: entry.parameters.count, values: entry.parameters))
+                checkpoint.contents.set(CheckpointLayout.laggedPopArt(index, "mean"), doubles: entry.popArt.means)
+                checkpoint.contents.set(CheckpointLayout.laggedPopArt(index, "second_moment"), doubles: entry.popArt.secondMoments)
+            }
             if hasPendingRollout {
                 for (i, rollout) in learningRollouts.enumerated() { CheckpointLayout.storePending(rollout, task: i, in: &checkpoint) }
             }
@@ -87,11 +93,34 @@ extension ActorCriticLearner {
         }
         let observationStatistics = try CheckpointLayout.observationStatistics(in: checkpoint, for: policy)
         var pending = learningRollouts, actorGenerator: RandomGenerator?
+        var laggedHistory: [(parameters: [Float], popArt: PopArt)] = []
         if actor != nil {
             guard let words = c.words(CheckpointLayout.actorRNG), let generator = RandomGenerator(stateWords: words) else {
                 throw CheckpointError(problem: "the checkpoint has no actor generator (state.actor.rng) for this pipelined run")
             }
             actorGenerator = generator
+            let parameterCount = policy.parameters.reduce(0) { $0 + $1.value.count }
+            var index = 0
+            while let saved = c.tensor(CheckpointLayout.laggedParameters(index)) {
+                guard saved.count == parameterCount, saved.storage.allSatisfy(\.isFinite),
+                    let means = c.doubles(CheckpointLayout.laggedPopArt(index, "mean")), means.count == tasks.count,
+                    let moments = c.doubles(CheckpointLayout.laggedPopArt(index, "second_moment")), moments.count == tasks.count,
+                    (means + moments).allSatisfy(\.isFinite), moments.allSatisfy({ $0 >= 0 })
+                else {
+                    throw CheckpointError(
+                        problem: "the actor's lagged parameters \(CheckpointLayout.laggedParameters(index)) are misshapen or not finite")
+                }
+                var lagged = popArt
+                lagged.restore(means: means, secondMoments: moments)
+                laggedHistory.append((saved.storage, lagged))
+                index += 1
+            }
+            guard laggedHistory.count < configuration.actorLag else {
+                throw CheckpointError(
+                    problem:
+                        "the checkpoint keeps \(laggedHistory.count) lagged parameter sets; actor_lag \(configuration.actorLag) keeps at most \(configuration.actorLag - 1)"
+                )
+            }
             if steps > 0 {
                 for i in tasks.indices { try CheckpointLayout.readPending(task: i, from: checkpoint, into: &pending[i]) }
             }
@@ -108,7 +137,7 @@ extension ActorCriticLearner {
             learningRollouts = pending
             hasPendingRollout = steps > 0
             actor.rng = actorGenerator
-            actor.synchronize(with: policy, popArt: popArt)
+            actor.restore(history: laggedHistory + [(policy.parameters.flatMap(\.value.storage), popArt)])
             actor.policy.observationNormalizer = observationStatistics
         }
         for (i, batch) in collector.environments.batches.enumerated() {

@@ -168,7 +168,7 @@ public final class ActorCriticLearner {
 
     /// Every task's statistics, with PPO's diagnostics, Distral's `distral/*` and PopArt's `popart/*` when in use.
     public func addMetrics(to metrics: inout IntervalMetrics) {
-        if actor != nil { metrics.add("impala/policy_lag", 1) }
+        if actor != nil { metrics.add("impala/policy_lag", Double(configuration.actorLag)) }
         for (i, task) in statistics.enumerated() {
             let name = tasks[i].name
             metrics.add(task, task: i)

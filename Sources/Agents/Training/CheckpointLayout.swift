@@ -96,6 +96,9 @@ public enum CheckpointLayout {
 
     /// Pipelined runs: the actor's generator, and the rollout waiting for the next update (`state.pending.i.*`).
     public static let actorRNG = "state.actor.rng"
+    /// Pipelined runs with `actor_lag` > 1: the older parameter sets the actor keeps (flat F32) and their PopArt statistics.
+    public static func laggedParameters(_ index: Int) -> String { "state.actor.lagged.\(index).parameters" }
+    public static func laggedPopArt(_ index: Int, _ field: String) -> String { "state.actor.lagged.\(index).popart.\(field)" }
     public static func pendingRollout(task: Int, _ field: String) -> String { "state.pending.\(task).\(field)" }
 
     /// Stores task i's rollout waiting for the learner (pipelined runs).
