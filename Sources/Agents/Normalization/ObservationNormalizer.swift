@@ -16,6 +16,8 @@ public struct ObservationNormalizer: Equatable, Sendable {
     public private(set) var means: [[Double]]
     public private(set) var squaredDeviations: [[Double]]
     public let clip: Double
+    /// `1/√(M/n + ε)` per task and input, kept with the statistics so that normalising allocates nothing.
+    private var scales: [[Double]]
     static let epsilon = 1e-8
 
     /// Empty statistics for tasks with these observation sizes.
@@ -23,6 +25,7 @@ public struct ObservationNormalizer: Equatable, Sendable {
         counts = Array(repeating: 0, count: observationSizes.count)
         means = observationSizes.map { Array(repeating: 0, count: $0) }
         squaredDeviations = means
+        scales = means
         self.clip = clip
     }
 
@@ -43,17 +46,16 @@ public struct ObservationNormalizer: Equatable, Sendable {
             let delta = batchMean - means[i][column]
             means[i][column] += delta * countB / total
             squaredDeviations[i][column] += batchDeviations + delta * delta * countA * countB / total
+            scales[i][column] = 1 / (squaredDeviations[i][column] / total + Self.epsilon).squareRoot()
         }
         counts[i] = total
     }
 
     /// Normalises task i's `observations` in place.
     public func normalize(_ observations: inout Tensor, task i: Int) {
-        let count = counts[i]
-        guard count > 0 else { return }
+        guard counts[i] > 0 else { return }
         let columns = observations.columns
-        let scales = squaredDeviations[i].map { 1 / (($0 / count) + Self.epsilon).squareRoot() }
-        let mean = means[i]
+        let scales = scales[i], mean = means[i]
         observations.storage.withUnsafeMutableBufferPointer { values in
             for index in values.indices {
                 let column = index % columns
@@ -73,6 +75,9 @@ public struct ObservationNormalizer: Equatable, Sendable {
         self.counts = counts
         self.means = means
         self.squaredDeviations = squaredDeviations
+        scales = zip(counts, squaredDeviations).map { count, deviations in
+            deviations.map { count > 0 ? 1 / ($0 / count + Self.epsilon).squareRoot() : 0 }
+        }
         self.clip = clip
     }
 }
