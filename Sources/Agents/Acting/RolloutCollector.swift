@@ -9,7 +9,8 @@ import Randomness
 /// 0. with observation normalisation, merge `s_t` into the task's running statistics and normalise it;
 /// 1. record `s_t`, `V(s_t)` (unnormalised with the task's PopArt statistics), `a_t ~ π_i(·|s_t)` and
 ///    `log μ(a_t|s_t)`; Distral adds the reward regularisation `(α/β)·log π₀(a_t|s_t) − (1/β)·log π_i(a_t|s_t)`;
-/// 2. step: `r_t ← reward·reward_scale + regularisation`, `γ_t ← 0` if the episode ended, else γ;
+/// 2. step: `r_t ← clip(reward·reward_scale, ±reward_clip) + regularisation` (no clip when `reward_clip` is
+///    0), `γ_t ← 0` if the episode ended, else γ; episode returns in the statistics stay unclipped;
 /// 3. bootstrap on truncation, not on termination: a truncated episode's reward gains `γ·V(s_final)`,
 ///    read from the observation the environment reached before its automatic reset.
 ///
@@ -19,6 +20,8 @@ public final class RolloutCollector {
     public let tasks: [Task]
     public let rolloutSteps: Int
     public let gamma: Double
+    /// Learning rewards are clipped to `[−rewardClip, rewardClip]`; 0 leaves them as they are.
+    public let rewardClip: Double
     /// The rollouts of the last `collect`, one per task.
     public private(set) var rollouts: [TaskRollout]
     let environments: EnvironmentLoop
@@ -30,6 +33,7 @@ public final class RolloutCollector {
         self.tasks = tasks
         rolloutSteps = c.rolloutSteps
         gamma = c.gamma
+        rewardClip = c.rewardClip
         environments = EnvironmentLoop(
             tasks: tasks, heads: heads, environmentsPerTask: c.environmentsPerTask, seed: seed, threads: threads, shard: shard)
         rollouts = heads.map {
@@ -57,7 +61,9 @@ public final class RolloutCollector {
             for i in tasks.indices {
                 let batch = environments.batches[i], scale = tasks[i].spec.rewardScale
                 for b in 0..<n {
-                    rollouts[i].rewards[t * n + b] = batch.rewards[b] * scale + rollouts[i].regularization[t * n + b]
+                    var reward = batch.rewards[b] * scale
+                    if rewardClip > 0 { reward = min(max(reward, -rewardClip), rewardClip) }
+                    rollouts[i].rewards[t * n + b] = reward + rollouts[i].regularization[t * n + b]
                     rollouts[i].discounts[t * n + b] = batch.terminated[b] || batch.truncated[b] ? 0 : gamma
                     if batch.truncated[b] && !batch.terminated[b] { anyTruncated = true }
                 }

@@ -62,6 +62,8 @@ public struct AgentConfiguration: Equatable, Sendable {
     /// Per-task running observation normalisation (`ObservationNormalizer`) and its clip.
     public var normalizeObservations = false
     public var observationClip = 10.0
+    /// Learning rewards clipped to `[−rewardClip, rewardClip]` (the Atari convention); 0 = off.
+    public var rewardClip = 0.0
     public var entropyCoefficient = 0.0
     public var valueCoefficient = 0.5
     public var maxGradientNorm = 0.5
@@ -86,7 +88,8 @@ public struct AgentConfiguration: Equatable, Sendable {
         "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
         "estimator", "actor_learner", "actor_lag", "lag_correction", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches",
         "clip_range",
-        "clip_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip", "gradient_surgery", "entropy_coef",
+        "clip_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip", "gradient_surgery", "reward_clip",
+        "entropy_coef",
         "value_coef",
         "max_grad_norm",
         "optimizer", "learning_rate", "lr_schedule", "optimizer_eps", "popart", "log_interval", "eval_episodes", "distral", "distillation",
@@ -155,6 +158,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         if let n = f["normalize_observations"] { normalizeObservations = try n.bool() }
         gradientSurgery = try choice("gradient_surgery", gradientSurgery)
         if let n = f["observation_clip"] { observationClip = try n.double(in: 0.1...1e6) }
+        if let n = f["reward_clip"] { rewardClip = try n.double(in: 0...1e9) }
         if let n = f["entropy_coef"] { entropyCoefficient = try n.double(in: 0...10) }
         if let n = f["value_coef"] { valueCoefficient = try n.double(in: 0...100) }
         if let n = f["max_grad_norm"] { maxGradientNorm = try n.double(in: 0...1e9) }
@@ -283,6 +287,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             normalize_observations: \(normalizeObservations)
             observation_clip: \(observationClip)
             gradient_surgery: \(gradientSurgery.rawValue)
+            reward_clip: \(rewardClip)
             entropy_coef: \(entropyCoefficient)
             value_coef: \(valueCoefficient)
             max_grad_norm: \(maxGradientNorm)
