@@ -10,7 +10,7 @@ games = ["Asterix", "Breakout", "Freeway", "Seaquest", "SpaceInvaders"]
 runs = "runs/minatar"
 single_steps = int(os.environ.get("SINGLE_STEPS", 5_000_000))
 multi_steps = int(os.environ.get("MULTI_STEPS", 10_000_000))
-distill_steps = int(os.environ.get("DISTILL_STEPS", 2_000_000))
+distill_steps = int(os.environ.get("DISTILL_STEPS", 3_000_000))
 parallel = int(os.environ.get("PARALLEL", 2))
 eval_episodes = 30
 
@@ -29,7 +29,8 @@ def train(directory, seed, arguments):
     """Trains (or resumes an interrupted run), then evaluates; skips a run that has eval.json."""
     if os.path.exists(f"{directory}/eval.json"):
         return
-    if os.path.exists(f"{directory}/checkpoints/latest.safetensors") and not os.path.exists(f"{directory}/evaluation.json"):
+    resumable = arguments[0] == "train"   # `chorus distill` has no --resume: an interrupted student starts over
+    if resumable and os.path.exists(f"{directory}/checkpoints/latest.safetensors") and not os.path.exists(f"{directory}/evaluation.json"):
         log(f"resume {directory}")
         subprocess.run([chorus, "train", "--resume", directory], check=True, stdout=subprocess.DEVNULL)
     elif not os.path.exists(f"{directory}/evaluation.json"):
@@ -52,7 +53,46 @@ def single_jobs():
             for seed in seeds for game in games]
 
 
+# One network on all five games, three ways; the preset files are written next to the runs.
+variants = {"popart": "agents/minatar-popart-ppo.yaml", "plain": "agents/minatar-ppo.yaml", "clipped": "agents/minatar-ppo.yaml"}
+
+
+def write_presets():
+    for name, source in variants.items():
+        text = open(source).read() + ("reward_clip: 1\n" if name == "clipped" else "")
+        open(f"{runs}/presets/{name}.yaml", "w").write(text)
+
+
+def multi_jobs(seed):
+    return [(f"{runs}/multi-{name}-s{seed}", seed,
+             ["train", "--suite", "minatar", "--agent", f"{runs}/presets/{name}.yaml", "--steps", str(multi_steps)])
+            for name in variants]
+
+
+students = ["minatar-distill", "minatar-distill-small"]
+
+
+def distill_jobs(seed):
+    teachers = [f"{runs}/single-{game}-s{seed}" for game in games]
+    return [(f"{runs}/distill-{student}-s{seed}", seed,
+             ["distill", "--teachers", *teachers, "--suite", "minatar", "--agent", student, "--steps", str(distill_steps)])
+            for student in students]
+
+
 if phase == "single":
     run_all(single_jobs())
+elif phase == "multi":
+    write_presets()
+    run_all([job for seed in seeds for job in multi_jobs(seed)])
+elif phase == "distill":
+    run_all([job for seed in seeds for job in distill_jobs(seed)])
+elif phase == "all":
+    # single first (the teachers), then seed by seed the multi-game runs and the students
+    write_presets()
+    run_all(single_jobs())
+    run_all([job for seed in seeds for job in multi_jobs(seed) + distill_jobs(seed)])
+elif phase == "report":
+    import minatar_report
+    minatar_report.write(chorus, runs, games, seeds, single_steps, multi_steps, distill_steps, students, list(variants))
 else:
-    sys.exit(f"unknown phase {phase!r}: single, multi, distill or report")
+    sys.exit(f"unknown phase {phase!r}: single, multi, distill, all or report")
