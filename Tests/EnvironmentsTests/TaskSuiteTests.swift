@@ -59,6 +59,15 @@ import Testing
         #expect(problem("tasks:\n  - {name: a, env: Gridworld, map: maze, goal: [0, 0], solved_return: 1}\n")?.contains("not a free cell") == true)
         #expect(problem("tasks:\n  - {name: a, env: Gridworld, map: maze, goal: [1], solved_return: 1}\n")?.contains("two whole numbers") == true)
         #expect(problem("tasks:\n  - {name: a, env: Gridworld, map: maze, goal: [7, 7], solved_return: 1}\n") == nil)
+        let maze = "tasks:\n  - {name: a, env: Gridworld, map: maze, goal: [7, 7], solved_return: 1, "
+        #expect(problem(maze + "start: somewhere}\n")?.contains("start 'somewhere': expected [column, row], a list of cells, or room") == true)
+        #expect(problem(maze + "start: [[1, 1], [0, 0]]}\n")?.contains("start [0, 0] is not a free cell") == true)
+        #expect(problem(maze + "view: 4}\n")?.contains("view 4 must be odd") == true)
+        #expect(problem(maze + "observation: partial}\n")?.contains("unknown value 'partial' (expected one of: full, no-goal)") == true)
+        #expect(problem(maze + "previous_action: maybe}\n")?.contains("expected true or false") == true)
+        #expect(problem(maze + "start: room, view: 5, observation: no-goal, previous_reward: true}\n") == nil)
+        #expect(
+            problem("tasks:\n  - {name: a, env: CartPole-v1, view: 5, solved_return: 1}\n")?.contains("only Gridworld tasks take 'view'") == true)
     }
 
     @Test func aMalformedMapNamesTheMapFile() {

@@ -8,8 +8,13 @@ extension Catalogue {
 
 extension Gridworld {
     /// A gridworld from map text (fails the test run loudly if the map is invalid).
-    public static func fromText(_ text: String, goal: Int? = nil, maxEpisodeSteps: Int? = nil) -> Gridworld {
-        do { return Gridworld(map: try GridMap.parse(text, name: "test"), goal: goal, maxEpisodeSteps: maxEpisodeSteps) } catch {
+    public static func fromText(
+        _ text: String, goal: Int? = nil, start: [Int]? = nil, observation: GridObservation = GridObservation(), maxEpisodeSteps: Int? = nil
+    ) -> Gridworld {
+        do {
+            return Gridworld(
+                map: try GridMap.parse(text, name: "test"), goal: goal, start: start, observation: observation, maxEpisodeSteps: maxEpisodeSteps)
+        } catch {
             fatalError("test map is invalid: \(error)")
         }
     }

@@ -135,6 +135,31 @@ public struct GridMap: Equatable, Sendable {
         }
     }
 
+    /// Whether a free cell is a doorway: walls on both sides, left and right or above and below.
+    public func isDoorway(_ cell: Int) -> Bool {
+        guard cells[cell] != .wall else { return false }
+        let (column, row) = position(of: cell)
+        func wall(_ c: Int, _ r: Int) -> Bool { c < 0 || c >= width || r < 0 || r >= height || cells[index(column: c, row: r)] == .wall }
+        return (wall(column - 1, row) && wall(column + 1, row)) || (wall(column, row - 1) && wall(column, row + 1))
+    }
+
+    /// The floor cells of the room holding `cell`: those connected to it through floor cells without
+    /// passing a doorway (`isDoorway`), in index order.
+    public func roomCells(containing cell: Int) -> [Int] {
+        var seen = Set([cell]), queue = [cell]
+        while let next = queue.popLast() {
+            let (column, row) = position(of: next)
+            for (dc, dr) in [(0, -1), (0, 1), (-1, 0), (1, 0)] {
+                let c = column + dc, r = row + dr
+                guard c >= 0, c < width, r >= 0, r < height else { continue }
+                let neighbour = index(column: c, row: r)
+                guard cells[neighbour] == .floor, !isDoorway(neighbour), seen.insert(neighbour).inserted else { continue }
+                queue.append(neighbour)
+            }
+        }
+        return seen.sorted()
+    }
+
     /// Cells the agent can stand on, by breadth-first search over (cell, has key); lava, walls and
     /// doors without the key block, and a goal ends the episode so the search does not go past it.
     public func reachableCells(from origin: Int) -> Set<Int> {

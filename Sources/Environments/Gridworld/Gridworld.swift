@@ -1,11 +1,14 @@
 import Randomness
 
-/// A fully observed gridworld on a text map, with MiniGrid's reward.
+/// A gridworld on a text map, with MiniGrid's reward.
 ///
 /// Actions: 0 up, 1 down, 2 left, 3 right. Walls (and doors, until the key is held) block a move;
 /// stepping on the key picks it up; reaching a goal terminates with reward `1 − 0.9·steps/maxSteps`;
-/// stepping into lava terminates with reward 0. The observation is one-hot channels per cell —
-/// wall, goal, lava, key, door, agent, each `width·height` long, channel-major — plus a has-key flag.
+/// stepping into lava terminates with reward 0; the time limit truncates. Observation (`GridObservation`):
+/// by default one-hot planes per cell — wall, goal, lava, key, door, agent, each `width·height` long,
+/// channel-major — plus a has-key flag; a task may hide the goal plane, see an egocentric window
+/// instead of the whole map, and observe its previous action and reward. Episodes start on the task's
+/// start cell, or on one drawn from its start cells (`GridStart`) with the environment's generator.
 public struct Gridworld: Environment {
     /// The observation channels, in order.
     public enum Channel: Int, CaseIterable, Sendable {
@@ -15,65 +18,102 @@ public struct Gridworld: Environment {
     public let map: GridMap
     /// The goal cells of this task (the map's goals, or the one the task chose).
     public let goalCells: [Int]
-    /// The start cell of this task.
-    public let startCell: Int
+    /// The cells an episode may start on; one is drawn at each reset when there are several.
+    public let startCells: [Int]
+    /// What the task observes.
+    public let observation: GridObservation
     public var maxEpisodeSteps: Int
 
     public private(set) var agent: Int
     public private(set) var hasKey = false
     public private(set) var goalReached = false
+    /// The previous action (−1 at an episode's start), kept when the task observes it or its reward.
+    public private(set) var previousAction = -1
+    /// The previous reward (0 at an episode's start).
+    public private(set) var previousReward = 0.0
     public var elapsedSteps = 0
-    /// The observation of the start state, without the agent: copied before the moving parts are written.
+    /// The whole-map planes of the start state without the agent: copied before the moving parts are written.
     private let baseObservation: [Float]
-    private let cellCount: Int
+    /// Each channel's plane index in the observation, or −1 when the task does not observe it.
+    private let planeIndex: [Int]
+    /// Cells per plane: the map's, or the window's k².
+    private let planeSize: Int
+    /// Where the has-key flag sits; the previous action and reward follow it.
+    private let flagOffset: Int
     private let keyCells: [Int]
 
     /// A gridworld on `map`; `goal` and `start` (cell indices) override the map's, `maxEpisodeSteps`
     /// defaults to MiniGrid's `4·width·height`.
-    public init(map: GridMap, goal: Int? = nil, start: Int? = nil, maxEpisodeSteps: Int? = nil) {
+    public init(
+        map: GridMap, goal: Int? = nil, start: [Int]? = nil, observation: GridObservation = GridObservation(), maxEpisodeSteps: Int? = nil
+    ) {
         self.map = map
         self.goalCells = goal.map { [$0] } ?? map.goals
-        self.startCell = start ?? map.start
+        self.startCells = start ?? [map.start]
+        self.observation = observation
         self.maxEpisodeSteps = maxEpisodeSteps ?? 4 * map.width * map.height
-        self.agent = startCell
-        self.cellCount = map.width * map.height
+        self.agent = startCells[0]
         self.keyCells = map.cells.indices.filter { map.cells[$0] == .key }
-        var base = [Float](repeating: 0, count: Channel.allCases.count * map.width * map.height + 1)
-        for (i, cell) in map.cells.enumerated() {
-            let channel: Channel?
-            switch cell {
-            case .wall: channel = .wall
-            case .lava: channel = .lava
-            case .key: channel = .key
-            case .door: channel = .door
-            case .floor, .goal: channel = nil
+        var shown = Channel.allCases
+        if observation.planes == .noGoal { shown.removeAll { $0 == .goal } }
+        if observation.view != nil { shown.removeAll { $0 == .agent } }
+        planeIndex = Channel.allCases.map { shown.firstIndex(of: $0) ?? -1 }
+        planeSize = observation.view.map { $0 * $0 } ?? map.width * map.height
+        flagOffset = shown.count * planeSize
+        var base = [Float](repeating: 0, count: observation.view == nil ? flagOffset : 0)
+        if observation.view == nil {
+            for (i, cell) in map.cells.enumerated() {
+                if let channel = Self.channel(of: cell), planeIndex[channel.rawValue] >= 0 { base[planeIndex[channel.rawValue] * planeSize + i] = 1 }
             }
-            if let channel { base[channel.rawValue * cellCount + i] = 1 }
+            if planeIndex[Channel.goal.rawValue] >= 0 { for g in goalCells { base[planeIndex[Channel.goal.rawValue] * planeSize + g] = 1 } }
         }
-        for g in goalCells { base[Channel.goal.rawValue * cellCount + g] = 1 }
         self.baseObservation = base
+    }
+
+    /// The plane of a map cell's fixed contents (floor and goal cells have none; goals are the task's).
+    private static func channel(of cell: GridMap.Cell) -> Channel? {
+        switch cell {
+        case .wall: return .wall
+        case .lava: return .lava
+        case .key: return .key
+        case .door: return .door
+        case .floor, .goal: return nil
+        }
     }
 
     public var id: String { "Gridworld" }
     public var actionSpace: Space { .discrete(4) }
     public var actionNames: [String] { ["up", "down", "left", "right"] }
-    public var observationSpace: Box { Box(low: 0, high: 1, shape: [baseObservation.count]) }
+    public var observationSpace: Box {
+        let size = flagOffset + 1 + (observation.previousAction ? 4 : 0) + (observation.previousReward ? 1 : 0)
+        return Box(low: 0, high: 1, shape: [size])
+    }
 
-    /// `(agent cell, has key, elapsed steps)`; set only values that `stateProblem` accepts.
+    /// `(agent cell, has key, elapsed steps)`, then `(previous action, previous reward)` when the task
+    /// observes either; set only values that `stateProblem` accepts.
     public var state: [Double] {
-        get { [Double(agent), hasKey ? 1 : 0, Double(elapsedSteps)] }
+        get {
+            let core = [Double(agent), hasKey ? 1 : 0, Double(elapsedSteps)]
+            return observation.remembersPrevious ? core + [Double(previousAction), previousReward] : core
+        }
         set {
             precondition(stateProblem(newValue) == nil, "invalid gridworld state \(newValue)")
             agent = Int(newValue[0])
             hasKey = newValue[1] != 0
             elapsedSteps = Int(newValue[2])
+            if observation.remembersPrevious {
+                previousAction = Int(newValue[3])
+                previousReward = newValue[4]
+            }
         }
     }
 
     /// The agent on a cell it can stand on (not a wall, not a door without the key), the key flag 0 or 1,
-    /// and the elapsed steps a whole number within the time limit.
+    /// the elapsed steps a whole number within the time limit, and a previous action in −1…3 with a
+    /// finite previous reward.
     public func stateProblem(_ state: [Double]) -> String? {
-        guard state.count == 3 else { return "\(state.count) state values where a gridworld has 3" }
+        let count = observation.remembersPrevious ? 5 : 3
+        guard state.count == count else { return "\(state.count) state values where this gridworld has \(count)" }
         guard let cell = Int(exactly: state[0]), map.cells.indices.contains(cell) else {
             return "agent cell \(state[0]) is not a cell of the \(map.width)×\(map.height) map '\(map.name)'"
         }
@@ -84,14 +124,22 @@ public struct Gridworld: Environment {
         guard let elapsed = Int(exactly: state[2]), (0...maxEpisodeSteps).contains(elapsed) else {
             return "elapsed steps \(state[2]) are not a whole number in 0...\(maxEpisodeSteps)"
         }
+        if observation.remembersPrevious {
+            guard let action = Int(exactly: state[3]), (-1...3).contains(action) else {
+                return "previous action \(state[3]) is not a whole number in -1...3"
+            }
+            guard state[4].isFinite else { return "previous reward \(state[4]) is not finite" }
+        }
         return nil
     }
 
     public mutating func reset(using rng: inout RandomGenerator, observation: UnsafeMutableBufferPointer<Float>) {
-        agent = startCell
+        agent = startCells.count == 1 ? startCells[0] : startCells[rng.integer(below: startCells.count)]
         hasKey = false
         goalReached = false
         elapsedSteps = 0
+        previousAction = -1
+        previousReward = 0
         observe(into: observation)
     }
 
@@ -126,19 +174,50 @@ public struct Gridworld: Environment {
             goalReached = true
             reward = 1 - 0.9 * Double(elapsedSteps) / Double(maxEpisodeSteps)
         }
+        previousAction = action.index
+        previousReward = reward
         observe(into: observation)
         return StepOutcome(reward: reward, terminated: terminated, truncated: elapsedSteps >= maxEpisodeSteps)
     }
 
     public func observe(into observation: UnsafeMutableBufferPointer<Float>) {
-        baseObservation.withUnsafeBufferPointer { base in
-            _ = observation.initialize(from: base)
+        if let side = self.observation.view {
+            observeWindow(side: side, into: observation)
+        } else {
+            baseObservation.withUnsafeBufferPointer { base in
+                _ = observation.initialize(from: base)
+            }
+            if hasKey { for k in keyCells { observation[planeIndex[Channel.key.rawValue] * planeSize + k] = 0 } }
+            observation[planeIndex[Channel.agent.rawValue] * planeSize + agent] = 1
         }
-        if hasKey {
-            for k in keyCells { observation[Channel.key.rawValue * cellCount + k] = 0 }
-            observation[observation.count - 1] = 1
+        observation[flagOffset] = hasKey ? 1 : 0
+        var offset = flagOffset + 1
+        if self.observation.previousAction {
+            for a in 0..<4 { observation[offset + a] = a == previousAction ? 1 : 0 }
+            offset += 4
         }
-        observation[Channel.agent.rawValue * cellCount + agent] = 1
+        if self.observation.previousReward { observation[offset] = Float(previousReward) }
+    }
+
+    /// The k×k window centred on the agent, row by row from its top-left corner; off-map cells are walls.
+    private func observeWindow(side: Int, into observation: UnsafeMutableBufferPointer<Float>) {
+        for k in 0..<flagOffset { observation[k] = 0 }
+        let (column, row) = map.position(of: agent), radius = side / 2
+        let goalPlane = planeIndex[Channel.goal.rawValue]
+        for dr in 0..<side {
+            for dc in 0..<side {
+                let c = column + dc - radius, r = row + dr - radius, slot = dr * side + dc
+                guard c >= 0, c < map.width, r >= 0, r < map.height else {
+                    observation[planeIndex[Channel.wall.rawValue] * planeSize + slot] = 1
+                    continue
+                }
+                let cell = map.index(column: c, row: r)
+                if let channel = Self.channel(of: map.cells[cell]), !(channel == .key && hasKey) {
+                    observation[planeIndex[channel.rawValue] * planeSize + slot] = 1
+                }
+                if goalPlane >= 0 && goalCells.contains(cell) { observation[goalPlane * planeSize + slot] = 1 }
+            }
+        }
     }
 
     /// Colours of the cell kinds, shared with the viewer's legend.

@@ -37,7 +37,7 @@ public struct SuiteDefinition: Equatable, Sendable {
                 fields.append("map: \(ConfigurationNode.quoted(reference))")
             }
             if let goal = spec.goal { fields.append("goal: [\(goal.column), \(goal.row)]") }
-            if let start = spec.start { fields.append("start: [\(start.column), \(start.row)]") }
+            if let start = spec.start { fields.append("start: \(start.yaml)") }
             if let maxSteps = spec.maxSteps { fields.append("max_steps: \(maxSteps)") }
             for (key, value) in spec.settings.sorted(by: { $0.key < $1.key }) {
                 let plain =

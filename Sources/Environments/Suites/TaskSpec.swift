@@ -8,8 +8,8 @@ public struct TaskSpec: Equatable, Sendable {
     public var map: String?
     /// Gridworld only: `(column, row)` of the goal, replacing the map's goals.
     public var goal: GridPosition?
-    /// Gridworld only: `(column, row)` of the start, replacing the map's start.
-    public var start: GridPosition?
+    /// Gridworld only: the start cell or cells (or the start room), replacing the map's start.
+    public var start: GridStart?
     /// The time limit; defaults to the environment's own.
     public var maxSteps: Int?
     /// Rewards are multiplied by this before learning (returns in reports are unscaled).
@@ -20,7 +20,7 @@ public struct TaskSpec: Equatable, Sendable {
     public var settings: [String: String] = [:]
 
     public init(
-        name: String, env: String, map: String? = nil, goal: GridPosition? = nil, start: GridPosition? = nil,
+        name: String, env: String, map: String? = nil, goal: GridPosition? = nil, start: GridStart? = nil,
         maxSteps: Int? = nil, rewardScale: Double = 1, solvedReturn: Double
     ) {
         self.name = name
@@ -68,7 +68,7 @@ public struct TaskSpec: Equatable, Sendable {
         var spec = TaskSpec(
             name: name, env: env, map: try fields["map"]?.string(),
             goal: try fields["goal"].map { node throws(ChorusError) in GridPosition(try node.intPair()) },
-            start: try fields["start"].map { node throws(ChorusError) in GridPosition(try node.intPair()) },
+            start: try fields["start"].map { node throws(ChorusError) in try GridStart(node) },
             maxSteps: try fields["max_steps"]?.int(in: 1...100_000_000), rewardScale: try fields["reward_scale"]?.double() ?? 1,
             solvedReturn: try solved.double())
         if spec.rewardScale <= 0 { throw fields["reward_scale"]!.error("must be positive") }
