@@ -62,6 +62,9 @@ public struct AgentConfiguration: Equatable, Sendable {
     /// Per-task running observation normalisation (`ObservationNormalizer`) and its clip.
     public var normalizeObservations = false
     public var observationClip = 10.0
+    /// Parameter-name prefixes left out of training (`frozen: ["distilled."]` keeps Distral's π₀ fixed, as a
+    /// prior for new tasks); empty trains everything.
+    public var frozen: [String] = []
     /// Learning rewards clipped to `[−rewardClip, rewardClip]` (the Atari convention); 0 = off.
     public var rewardClip = 0.0
     public var entropyCoefficient = 0.0
@@ -89,6 +92,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         "estimator", "actor_learner", "actor_lag", "lag_correction", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches",
         "clip_range",
         "clip_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip", "gradient_surgery", "reward_clip",
+        "frozen",
         "entropy_coef",
         "value_coef",
         "max_grad_norm",
@@ -158,6 +162,14 @@ public struct AgentConfiguration: Equatable, Sendable {
         if let n = f["normalize_observations"] { normalizeObservations = try n.bool() }
         gradientSurgery = try choice("gradient_surgery", gradientSurgery)
         if let n = f["observation_clip"] { observationClip = try n.double(in: 0.1...1e6) }
+        if let node = f["frozen"] {
+            frozen = []
+            for item in try node.sequence() {
+                let prefix = try item.string()
+                guard !prefix.isEmpty else { throw item.error("an empty prefix would freeze every parameter") }
+                frozen.append(prefix)
+            }
+        }
         if let n = f["reward_clip"] { rewardClip = try n.double(in: 0...1e9) }
         if let n = f["entropy_coef"] { entropyCoefficient = try n.double(in: 0...10) }
         if let n = f["value_coef"] { valueCoefficient = try n.double(in: 0...100) }
@@ -288,6 +300,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             observation_clip: \(observationClip)
             gradient_surgery: \(gradientSurgery.rawValue)
             reward_clip: \(rewardClip)
+            frozen: [\(frozen.map { ConfigurationNode.quoted($0) }.joined(separator: ", "))]
             entropy_coef: \(entropyCoefficient)
             value_coef: \(valueCoefficient)
             max_grad_norm: \(maxGradientNorm)

@@ -12,14 +12,7 @@ public struct LoadedPolicy {
 
     /// Reads `runOrCheckpoint`: a run directory (its latest checkpoint) or a `.safetensors` file.
     public init(_ runOrCheckpoint: String, catalogue: Catalogue) throws(ChorusError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: runOrCheckpoint, isDirectory: &isDirectory) else {
-            throw ChorusError(file: runOrCheckpoint, problem: "no such run directory or checkpoint file")
-        }
-        let url =
-            isDirectory.boolValue
-            ? URL(fileURLWithPath: runOrCheckpoint).appendingPathComponent("checkpoints/latest.safetensors")
-            : URL(fileURLWithPath: runOrCheckpoint)
+        let url = try RunDirectory.checkpointFile(runOrCheckpoint)
         file = url.path
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint.read(from: url) } catch { throw ChorusError(file: url.path, problem: error.problem) }

@@ -86,7 +86,7 @@ public final class ActorCriticLearner {
         popArt = PopArt(
             tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
             sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
-        optimization = OptimizationStep(parameters: policy.parameters, configuration: configuration)
+        optimization = OptimizationStep(parameters: policy.trainableParameters(frozen: configuration.frozen), configuration: configuration)
         let pipelined = configuration.actorLearner == .pipelined
         collector = RolloutCollector(
             tasks: tasks, heads: policy.tasks, configuration: configuration, seed: seed, threads: pipelined ? 1 : threads,
@@ -164,6 +164,15 @@ public final class ActorCriticLearner {
         actor.statistics = Array(repeating: TaskStatistics(), count: tasks.count)
         environmentSteps += stepsPerIteration
         hasPendingRollout = true
+    }
+
+    /// A warm start before training: copies the parameters of `checkpoint` whose names and shapes match into
+    /// the learner's network (and the pipelined actor's copy); returns the names copied. A new task's heads
+    /// stay as initialised.
+    public func warmStart(from checkpoint: Checkpoint) throws(CheckpointError) -> [String] {
+        let copied = try checkpoint.warmStart(policy.parameters)
+        if let actor { try checkpoint.warmStart(actor.policy.parameters) }
+        return copied
     }
 
     /// Every task's statistics, with PPO's diagnostics, Distral's `distral/*` and PopArt's `popart/*` when in use.

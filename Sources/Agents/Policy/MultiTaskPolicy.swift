@@ -142,6 +142,11 @@ public final class MultiTaskPolicy: ParameterContainer {
         networks.flatMap(\.parameters) + tasks.compactMap(\.logStd) + (distilled?.parameters ?? [])
     }
 
+    /// The parameters training updates: all but those whose names start with one of `frozen`'s prefixes.
+    public func trainableParameters(frozen: [String]) -> [Parameter] {
+        parameters.filter { parameter in !frozen.contains { parameter.name.hasPrefix($0) } }
+    }
+
     /// The parameters more than one task's loss reaches: the shared torso and every encoder several tasks read
     /// (none for the `single-task` architecture). Distral's π₀ is left out.
     public var sharedParameters: [Parameter] {

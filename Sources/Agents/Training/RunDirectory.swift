@@ -41,6 +41,16 @@ public final class RunDirectory {
     public var bestCheckpoint: URL { checkpointsFolder.appendingPathComponent("best.safetensors") }
     private var replacedFolder: URL { url.appendingPathComponent(Self.replacedName) }
 
+    /// The checkpoint a user names: a run directory's latest checkpoint, or a `.safetensors` file itself.
+    public static func checkpointFile(_ runOrCheckpoint: String) throws(ChorusError) -> URL {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runOrCheckpoint, isDirectory: &isDirectory) else {
+            throw ChorusError(file: runOrCheckpoint, problem: "no such run directory or checkpoint file")
+        }
+        let url = URL(fileURLWithPath: runOrCheckpoint)
+        return isDirectory.boolValue ? url.appendingPathComponent("checkpoints/latest.safetensors") : url
+    }
+
     private init(url: URL) {
         self.url = url
     }

@@ -34,11 +34,13 @@ public final class TrainingRun {
     public var bestCheckpoint: URL { run.bestCheckpoint }
     public var metricsFile: URL { directory.appendingPathComponent("metrics.csv") }
 
-    /// A new actor-critic run in the folder `out`: every check (Distral's spaces, resource bounds, the network)
-    /// is made before the folder is touched; `replacing` allows replacing an earlier run there.
+    /// A new actor-critic run in the folder `out`: every check (Distral's spaces, resource bounds, the network,
+    /// the frozen prefixes, the warm-start checkpoint) is made before the folder is touched; `replacing` allows
+    /// replacing an earlier run there. `warmStart` (a run directory or checkpoint) supplies every parameter
+    /// whose name and shape match — encoders, torso, Distral's π₀ — while new tasks' heads start fresh.
     public convenience init(
         out: String, replacing: Bool, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration,
-        seed: UInt64, threads: Int, communicator: any Communicator = SingleProcessCommunicator()
+        seed: UInt64, threads: Int, warmStart: String? = nil, communicator: any Communicator = SingleProcessCommunicator()
     ) throws(ChorusError) {
         try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
@@ -57,9 +59,28 @@ public final class TrainingRun {
         }
         let trainer = ActorCriticLearner(
             tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads, communicator: communicator)
+        let names = trainer.policy.parameters.map(\.name)
+        for prefix in configuration.frozen where !names.contains(where: { $0.hasPrefix(prefix) }) {
+            throw ChorusError(file: configuration.name, problem: "frozen: '\(prefix)' names no parameter of this network")
+        }
+        var notes = "", summary: String?
+        if let warmStart {
+            let url = try RunDirectory.checkpointFile(warmStart)
+            let copied: [String]
+            do { copied = try trainer.warmStart(from: Checkpoint.read(from: url)) } catch {
+                throw ChorusError(file: url.path, problem: error.problem)
+            }
+            guard !copied.isEmpty else { throw ChorusError(file: url.path, problem: "shares no parameter (same name and shape) with this network") }
+            notes = "# warm start: \(copied.count) of \(names.count) parameter tensors from \(url.path)\n"
+            summary = "warm start: \(copied.count) of \(names.count) parameter tensors from \(url.path); the others start fresh"
+        }
         let directory = communicator.isRoot ? try RunDirectory.create(out, replacing: replacing) : RunDirectory.unopened(out)
-        try self.init(run: directory, suite: suite, suiteReference: suiteReference, learner: trainer, communicator: communicator)
+        try self.init(run: directory, suite: suite, suiteReference: suiteReference, learner: trainer, notes: notes, communicator: communicator)
+        warmStartSummary = summary
     }
+
+    /// What a warm start copied, for the console.
+    public private(set) var warmStartSummary: String?
 
     /// A new run of any learner in `run` (opened with `RunDirectory.create` after every check); `notes` are
     /// extra YAML lines for `config.yaml` (a distillation's teachers). Writes the configuration, the suite and

@@ -87,6 +87,22 @@ public struct Checkpoint: Equatable, Sendable {
         for (p, v) in zip(parameters, values) { p.value = v }
     }
 
+    /// A warm start: copies every stored tensor whose name and shape match one of `parameters` and leaves
+    /// the others as they are (a new task's heads, say). Returns the names copied; throws on a non-finite value.
+    @discardableResult
+    public func warmStart(_ parameters: [Parameter]) throws(CheckpointError) -> [String] {
+        var copied: [String] = []
+        for p in parameters {
+            guard let t = contents.tensor(p.name), t.rows == p.value.rows, t.columns == p.value.columns else { continue }
+            if let bad = t.storage.first(where: { !$0.isFinite }) {
+                throw CheckpointError(problem: "parameter '\(p.name)' holds \(bad): the checkpoint is corrupt or the run diverged")
+            }
+            p.value = t
+            copied.append(p.name)
+        }
+        return copied
+    }
+
     /// Restores the optimizer's state.
     public func restore(optimizer: any Optimizer) throws(CheckpointError) {
         try optimizer.loadState(contents.tensors(withPrefix: Self.optimizerPrefix))

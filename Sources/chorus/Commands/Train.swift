@@ -19,12 +19,18 @@ struct Train: ParsableCommand {
     @OptionGroup var options: RunOptions
     @Option(help: "Continue the run in this directory from its latest checkpoint.")
     var resume: String?
+    @Option(
+        help:
+            "Warm start: take every parameter whose name and shape match from this run directory (its latest checkpoint) or checkpoint file — encoders, torso, Distral's π₀ — and start the rest (new tasks' heads) fresh."
+    )
+    var initFrom: String?
 
     func validate() throws {
         if resume == nil && suite == nil { throw ValidationError("--suite is required (or --resume DIR)") }
         if resume != nil && (suite != nil || options.task != nil || options.out != nil) {
             throw ValidationError("--resume takes the suite, tasks and directory from the run; drop --suite/--task/--out")
         }
+        if resume != nil && initFrom != nil { throw ValidationError("--init-from starts a new run; --resume continues one from its own checkpoint") }
     }
 
     func run() throws {
@@ -58,7 +64,8 @@ struct Train: ParsableCommand {
             run = try TrainingRun(
                 out: options.outPath(suite: loaded, agent: configuration.name), replacing: options.overwrite,
                 suite: loaded, suiteReference: suite!, configuration: configuration, seed: options.seed, threads: options.threads,
-                communicator: communicator)
+                warmStart: initFrom, communicator: communicator)
+            if let summary = run.warmStartSummary { print(summary) }
             let ranks = communicator.size > 1 ? " on \(communicator.size) MPI ranks" : ""
             print(
                 "training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps\(ranks) → \(run.directory.path)"
