@@ -223,13 +223,19 @@ import Testing
         #expect(throws: ChorusError.self) { try AgentConfiguration.parse(base + "distral: {columns: 3}\n", file: "b.yaml") }
         #expect(throws: ChorusError.self) { try AgentConfiguration.parse(base + "distral: {c_kl: 0.1, temperature: 2}\n", file: "c.yaml") }
         #expect(throws: ChorusError.self) { try AgentConfiguration.parse(base + "distral: {distillation: greedy}\n", file: "d.yaml") }
+    }
+
+    @Test(arguments: [1, 2])
+    func everyActionSpaceIsAccepted(columns: Int) throws {
+        // Box action spaces were once refused; now a whole classic-control suite (three discrete tasks, two box
+        // tasks) gets a π₀ head per action space and a log σ₀ per box space, and an update runs.
         let suite = try Catalogue.repository.loadSuite("classic-control")
-        do {
-            try kl.distral!.validate(tasks: suite.tasks, file: "classic-control")
-            Issue.record("a suite with box actions was accepted")
-        } catch {
-            #expect(error.description.contains("MountainCarContinuous") && error.description.contains("discrete"))
-        }
+        let c = Self.distralConfiguration(columns: columns, kl: 0.01, entropy: 0.01)
+        let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: 1)
+        #expect(trainer.policy.distilled!.heads.keys.sorted() == ["policy.box-1", "policy.discrete-2", "policy.discrete-3"])
+        #expect(trainer.policy.distilledLogStds.map(\.name) == ["distilled.log_std.box-1"])
+        try trainer.iterate()
+        #expect(trainer.statistics.allSatisfy { $0.distilledKullbackLeibler.isFinite && $0.distilledKullbackLeibler >= 0 })
     }
 
     @Test(arguments: ["distral-kl-1col", "distral-klent-1col", "distral-kl-2col", "distral-klent-2col", "shared-2col"])

@@ -64,8 +64,10 @@ import Testing
         #expect(try train(run.path).status == 0)
         let latest = run.appendingPathComponent("checkpoints/latest.safetensors")
         let before = bytes(latest)
-        let distral = try ChorusBinary.run(["train", "--agent", "distral-kl-1col", "--suite", "pendulum", "--out", run.path, "--overwrite"], in: dir)
-        #expect(isCleanError(distral) && distral.error.contains("discrete actions"), "\(distral.error)")
+        // A preset that parses but fails the run's own checks (here its resource bounds) leaves the old run alone.
+        Fixtures.write("algorithm: a2c\nenvs_per_task: 4096\nrollout_steps: 100000\n", to: "huge.yaml", in: dir)
+        let huge = try ChorusBinary.run(["train", "--agent", "huge.yaml", "--suite", "cartpole", "--out", run.path, "--overwrite"], in: dir)
+        #expect(isCleanError(huge) && huge.error.contains("rollout_steps"), "\(huge.error)")
         let task = try train(run.path, ["--overwrite", "--task", "Nope"])
         #expect(isCleanError(task))
         #expect(bytes(latest) == before, "the old run is untouched")

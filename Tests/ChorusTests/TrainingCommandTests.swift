@@ -173,16 +173,52 @@ import Testing
             let eval = try ChorusBinary.run(["eval", run.path, "--episodes", "3", "--policy", choice])
             #expect(eval.status == 0 && eval.output.contains("maze-south-east"), "\(choice): \(eval.error)")
         }
-        // A plain actor-critic run has no π₀; box actions are refused before anything is written.
+        // A plain actor-critic run has no π₀.
         let plain = dir.appendingPathComponent("plain")
         _ = try ChorusBinary.run([
             "train", "--suite", "cartpole", "--agent", dir.appendingPathComponent("quick.yaml").path, "--steps", "256", "--out", plain.path,
         ])
         let noDistilled = try ChorusBinary.run(["eval", plain.path, "--policy", "distilled"])
         #expect(noDistilled.status != 0 && noDistilled.error.contains("no distilled policy"), "\(noDistilled.error)")
-        let box = try ChorusBinary.run(["train", "--suite", "pendulum", "--agent", agent, "--out", dir.appendingPathComponent("box").path])
-        #expect(box.status != 0 && box.error.contains("discrete actions") && box.error.contains("Pendulum-v1"), "\(box.error)")
-        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("box").path), "nothing written")
+    }
+
+    @Test(arguments: [1, 2])
+    func distralOnAMixedSuiteIsDeterministicAndResumesBitIdentically(columns: Int) throws {
+        // CartPole (discrete) and Pendulum (box) in one Distral run: the same seed gives the same checkpoint bytes,
+        // a split run resumed with --resume ends identical to a whole one, and π₀ acts on both tasks.
+        let dir = setUp()
+        Fixtures.write(
+            Self.quickAgent + "\narchitecture: single-task\nentropy_coef: 0\ndistral: {columns: \(columns), c_kl: 0.01, c_ent: 0.01}\n",
+            to: "distral.yaml", in: dir)
+        let common = [
+            "train", "--suite", "classic-control", "--task", "CartPole-v1,Pendulum-v1", "--agent", dir.appendingPathComponent("distral.yaml").path,
+            "--seed", "5",
+        ]
+        let whole = try ChorusBinary.run(common + ["--steps", "2048", "--out", dir.appendingPathComponent("whole").path])
+        let again = try ChorusBinary.run(common + ["--steps", "2048", "--out", dir.appendingPathComponent("again").path])
+        let first = try ChorusBinary.run(common + ["--steps", "768", "--out", dir.appendingPathComponent("split").path])
+        let rest = try ChorusBinary.run(["train", "--resume", dir.appendingPathComponent("split").path, "--steps", "2048"])
+        #expect(whole.status == 0 && again.status == 0 && first.status == 0 && rest.status == 0, "\(whole.error)\(first.error)\(rest.error)")
+        let latest = "checkpoints/latest.safetensors"
+        let bytes = try Data(contentsOf: dir.appendingPathComponent("whole").appendingPathComponent(latest))
+        #expect(bytes == (try Data(contentsOf: dir.appendingPathComponent("again").appendingPathComponent(latest))), "same seed, same bytes")
+        let a = try Checkpoint.read(from: dir.appendingPathComponent("whole").appendingPathComponent(latest))
+        let b = try Checkpoint.read(from: dir.appendingPathComponent("split").appendingPathComponent(latest))
+        #expect(a.contents.entries == b.contents.entries, "parameters (π₀'s log σ₀ too), optimizer, PopArt, RNG and environment states")
+        #expect(a.contents.entries.keys.contains("distilled.log_std.box-1"))
+        let metrics = try String(contentsOf: dir.appendingPathComponent("whole/metrics.csv"), encoding: .utf8).split(separator: "\n")
+        let header = metrics[0].split(separator: ",")
+        let kl = header.firstIndex(of: "kl_distilled")!, entropy = header.firstIndex(of: "entropy_distilled")!
+        let pendulum = try #require(metrics.last { $0.contains("Pendulum-v1") }).split(separator: ",", omittingEmptySubsequences: false)
+        #expect(Double(pendulum[kl]).map { $0 > 0 } == true && Double(pendulum[entropy]) != nil, "closed-form KL and H(π₀) are logged")
+        for flags in [["--deterministic"], []] {
+            let eval = try ChorusBinary.run(["eval", dir.appendingPathComponent("whole").path, "--episodes", "2", "--policy", "distilled"] + flags)
+            #expect(eval.status == 0 && eval.output.contains("Pendulum-v1"), "π₀ \(flags): \(eval.error)")
+        }
+        let watch = try ChorusBinary.run([
+            "watch", dir.appendingPathComponent("whole").path, "--policy", "distilled", "--task", "Pendulum-v1", "--episodes", "1", "--ascii",
+        ])
+        #expect(watch.status == 0 && watch.output.contains("Pendulum-v1"), "\(watch.error)")
     }
 }
 

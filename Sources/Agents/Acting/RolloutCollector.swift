@@ -8,7 +8,8 @@ import Randomness
 /// For each step t and task i, with one forward pass for all tasks:
 /// 0. with observation normalisation, merge `s_t` into the task's running statistics and normalise it;
 /// 1. record `s_t`, `V(s_t)` (unnormalised with the task's PopArt statistics), `a_t ~ π_i(·|s_t)` and
-///    `log μ(a_t|s_t)`; Distral adds the reward regularisation `(α/β)·log π₀(a_t|s_t) − (1/β)·log π_i(a_t|s_t)`;
+///    `log μ(a_t|s_t)`; Distral adds the reward regularisation `(α/β)·log π₀(a_t|s_t) − (1/β)·log π_i(a_t|s_t)`
+///    (box actions: its expectation under π_i, `−(α/β)·KL(π_i ‖ π₀)(s_t) + ((1 − α)/β)·H(π_i)(s_t)`);
 /// 2. step: `r_t ← clip(reward·reward_scale, ±reward_clip) + regularisation` (no clip when `reward_clip` is
 ///    0), `γ_t ← 0` if the episode ended, else γ; episode returns in the statistics stay unclipped;
 /// 3. bootstrap on truncation, not on termination: a truncated episode's reward gains `γ·V(s_final)`,
@@ -108,19 +109,29 @@ public final class RolloutCollector {
         actions.withUnsafeMutableBufferPointer { actions in
             logProbabilities.withUnsafeMutableBufferPointer { logProbabilities in
                 environments.sample(
-                    task: i, from: policy.actionLogits(i), logStd: head.logStd?.value.storage ?? [], using: &rng,
+                    task: i, from: policy.actionLogits(i), logStd: policy.actionLogStd(i), using: &rng,
                     unclipped: .init(rebasing: actions[(row * size)..<((row + n) * size)]),
                     logProbabilities: .init(rebasing: logProbabilities[row..<(row + n)]))
             }
         }
-        // Distral: the reward regularisation `(α/β)·log π₀(a|s) − (1/β)·log π_i(a|s)` of each action taken.
-        if let distral = policy.distral, distral.isRegularized {
+        // Distral: the reward regularisation `(α/β)·log π₀(a|s) − (1/β)·log π_i(a|s)` of each action taken,
+        // or on a box action space its expectation under π_i in closed form.
+        guard let distral = policy.distral, distral.isRegularized else { return }
+        switch head.kind {
+        case .categorical:
             distilledDistributions[i].update(logits: policy.distilledOutput(i))
             for b in 0..<n {
                 rollouts[i].regularization[row + b] = Distral.rewardRegularization(
                     logTask: logProbabilities[row + b],
                     logDistilled: Double(distilledDistributions[i].logProbability(row: b, action: Int(environments.actions[i][b]))),
                     alpha: distral.alpha, beta: distral.distralBeta)
+            }
+        case .gaussian:
+            let taskPolicy = DiagonalGaussian(mean: policy.actionLogits(i), logStd: policy.actionLogStd(i))
+            let distilled = DiagonalGaussian(mean: policy.distilledOutput(i), logStd: policy.distilledLogStd(i))
+            for b in 0..<n {
+                rollouts[i].regularization[row + b] = Distral.rewardRegularization(
+                    task: taskPolicy, distilled: distilled, row: b, alpha: distral.alpha, beta: distral.distralBeta)
             }
         }
     }

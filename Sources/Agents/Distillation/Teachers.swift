@@ -78,8 +78,8 @@ public final class Teachers {
     /// The teacher's logits or Gaussian means for task i from the last `forward`.
     public func outputs(task i: Int) -> Tensor { policy(for: i).actionLogits(assignments[i].task) }
 
-    /// The teacher's Gaussian log-std for task i (empty for categorical tasks).
-    public func logStd(task i: Int) -> [Float] { policy(for: i).tasks[assignments[i].task].logStd?.value.storage ?? [] }
+    /// The teacher's Gaussian log-std for task i (empty for categorical tasks; a 2-column Distral teacher's product's).
+    public func logStd(task i: Int) -> [Float] { policy(for: i).actionLogStd(assignments[i].task) }
 
     /// The teacher's value-head outputs (in its PopArt-normalised units) for task i from the last `forward`.
     public func values(task i: Int) -> Tensor { policy(for: i).valueOutput(assignments[i].task) }

@@ -6,16 +6,20 @@ import Environments
 /// temperature `β = 1/(c_KL + c_Ent)` (called `distralBeta` in code, not PopArt's β). Both weights zero
 /// means no regularisation: π₀'s logits h then only enter the 2-column policy `softmax(h + f_i)`
 /// (the paper's "A3C 2col" baseline, preset `shared-2col`) and are trained by the policy gradient alone.
+///
+/// Every action space works, and suites may mix them: discrete tasks use the paper's categorical
+/// equations, box tasks their diagonal-Gaussian analogue (closed-form KL and entropy; see `Distral`).
 public struct DistralConfiguration: Equatable, Sendable {
     /// How π₀ follows the task policies.
     public enum Distillation: String, Sendable, CaseIterable {
-        /// `−(α/β) Σ_a sg(π_i(a|s)) log π₀(a|s)`, gradient `(α/β)(π₀ − π_i)` on h: the expectation, no sampling noise.
+        /// `−(α/β) Σ_a sg(π_i(a|s)) log π₀(a|s)`, gradient `(α/β)(π₀ − π_i)` on h: the expectation, no sampling noise
+        /// (box actions: `(α/β)·KL(sg(π_i) ‖ π₀)` in closed form on μ₀ and log σ₀).
         case analytic
         /// `−(α/β) log π₀(a_t|s_t)` of the action taken: maximum likelihood of the task policies' actions.
         case sampled
     }
 
-    /// 1: task policy `softmax(f_i)`; 2: task policy `softmax(α·h + β·f_i)`.
+    /// 1: task policy `softmax(f_i)`; 2: task policy `softmax(α·h + β·f_i)` (box actions: `N(μ_f, σ_f²)`, or `∝ π₀^α·N(μ_f, σ_f²)`).
     public var columns = 2
     /// c_KL, the weight of `KL(π_i ‖ π₀)` in the objective.
     public var klCoefficient = 0.01
@@ -45,19 +49,6 @@ public struct DistralConfiguration: Equatable, Sendable {
         if let n = f["distillation"] { distillation = try n.choice() }
         if columns == 1 && !isRegularized {
             throw node.error("a 1-column Distral agent needs c_kl + c_ent > 0 (with both 0 its π₀ would never be used)")
-        }
-    }
-
-    /// Checks that Distral can run on `tasks`: every action space must be discrete.
-    public func validate(tasks: [Task], file: String) throws(ChorusError) {
-        for task in tasks {
-            guard case .discrete = task.actionSpace else {
-                throw ChorusError(
-                    file: file,
-                    problem:
-                        "Distral needs discrete actions, but task '\(task.name)' has a box action space (train it with popart-ppo or single-task instead)"
-                )
-            }
         }
     }
 

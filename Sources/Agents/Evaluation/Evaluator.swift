@@ -97,7 +97,7 @@ public struct Evaluator {
         var sampler = ActionSampler(kind: head.kind)
         actions.withUnsafeMutableBufferPointer { step in
             sampler.sample(
-                from: policy.actionOutput(task: i, choice: choice), logStd: head.logStd?.value.storage ?? [],
+                from: policy.actionOutput(task: i, choice: choice), logStd: policy.actionLogStd(task: i, choice: choice),
                 deterministic: deterministic, using: &rng, step: step)
         }
     }

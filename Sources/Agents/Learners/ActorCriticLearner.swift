@@ -65,6 +65,12 @@ public final class ActorCriticLearner {
     private var valueGradients: [Tensor]
     private var distilledDistributions: [Categorical]
     private var distilledGradients: [Tensor]
+    /// Distral on box tasks: each task's ∂L/∂log σ of its acting Gaussian from the actor-critic loss, which
+    /// `distralGradients` completes and routes to the parameters.
+    private var actionLogStdGradients: [[Float]]
+    /// Distral on box tasks: the factor that turned each task's raw advantages into the ones learned from
+    /// (1/σ of PopArt, and 1/spread when standardised), applied to the regularisation's direct gradient.
+    private var advantageScales: [Double]
 
     public init(
         tasks: [Task], configuration: AgentConfiguration, seed: UInt64, threads: Int = 1,
@@ -74,9 +80,6 @@ public final class ActorCriticLearner {
         precondition(
             communicator.size == 1 || configuration.actorLearner == .synchronous,
             "data-parallel training is synchronous (TrainingRun refuses a pipelined preset on several ranks)")
-        precondition(
-            configuration.distral == nil || tasks.allSatisfy { if case .discrete = $0.actionSpace { true } else { false } },
-            "Distral needs discrete actions (DistralConfiguration.validate rejects other suites)")
         self.tasks = tasks
         self.configuration = configuration
         self.seed = seed
@@ -102,6 +105,8 @@ public final class ActorCriticLearner {
         valueGradients = policy.tasks.map { _ in Tensor(rows: 0, columns: 0) }
         distilledDistributions = distributions
         distilledGradients = valueGradients
+        actionLogStdGradients = tasks.map { _ in [] }
+        advantageScales = tasks.map { _ in 1 }
         actor?.synchronize(with: policy, popArt: popArt)
         if communicator.size > 1 {
             broadcastParameters()
@@ -238,6 +243,12 @@ public final class ActorCriticLearner {
             popArt.update(task: i, targets: everyRank?[i].targets ?? returns, valueLayer: policy.valueLayers[i])
             let sigma = popArt.sigma(i)
             var normalized = taskAdvantages.map { $0 / sigma }
+            if policy.distral != nil, case .gaussian = policy.tasks[i].kind {
+                let spread =
+                    settings.normalizeAdvantages
+                    ? Self.moments(of: everyRank?[i].advantages.map { $0 / sigma } ?? normalized)?.standardDeviation : nil
+                advantageScales[i] = 1 / (sigma * (spread ?? 1))
+            }
             if settings.normalizeAdvantages {
                 if let everyRank {
                     Self.standardize(&normalized, like: everyRank[i].advantages.map { $0 / sigma })
@@ -387,7 +398,7 @@ public final class ActorCriticLearner {
             let actionSize = policy.tasks[i].kind.actionSize
             var categorical = distributions[i]
             if case .categorical = policy.tasks[i].kind { categorical.update(logits: outputs) }
-            let gaussian = policy.tasks[i].logStd.map { DiagonalGaussian(mean: outputs, logStd: $0.value.storage) }
+            let gaussian = policy.tasks[i].logStd.map { _ in DiagonalGaussian(mean: outputs, logStd: policy.actionLogStd(i)) }
             learningRollouts[i].actions.withUnsafeBufferPointer { actions in
                 for row in 0..<learningRollouts[i].count {
                     learningRollouts[i].values[row] = popArt.unnormalize(Double(values[row, 0]), task: i)
@@ -470,7 +481,7 @@ public final class ActorCriticLearner {
             }
         case .gaussian:
             let logStd = policy.tasks[i].logStd!
-            let gaussian = DiagonalGaussian(mean: outputs, logStd: logStd.value.storage)
+            let gaussian = DiagonalGaussian(mean: outputs, logStd: policy.actionLogStd(i))
             var logStdGradient = [Float](repeating: 0, count: gaussian.dimensions)
             rollout.actions.withUnsafeBufferPointer { actions in
                 for (row, sample) in rows.enumerated() {
@@ -484,7 +495,11 @@ public final class ActorCriticLearner {
             }
             entropy = Double(gaussian.entropy) * Double(rowCount)
             gaussian.addEntropyGradient(scale: -entropyCoefficient, logStdGradient: &logStdGradient)
-            for dimension in 0..<gaussian.dimensions { logStd.gradient.storage[dimension] += logStdGradient[dimension] }
+            if policy.distral != nil {
+                actionLogStdGradients[i] = logStdGradient  // completed and routed by `distralGradients`
+            } else {
+                for dimension in 0..<gaussian.dimensions { logStd.gradient.storage[dimension] += logStdGradient[dimension] }
+            }
         }
 
         // Value: ½(n − ŷ)², optionally clipped around the acting-time prediction (PPO).
@@ -514,15 +529,24 @@ public final class ActorCriticLearner {
         return 1 - variance(zip(returns, values).map { $0 - $1 }) / spread
     }
 
-    /// Distral's gradient on π₀'s logits h for task i's minibatch (after `lossGradients` filled ∂L/∂z for
-    /// the task's acting logits z), returning the distillation loss, `KL(π_i ‖ π₀)` and `H(π₀)` (row means).
+    /// Distral's gradients for task i's minibatch (after `lossGradients` filled the actor-critic loss's
+    /// gradient on the task's acting outputs), returning the Distral loss, `KL(π_i ‖ π₀)` and `H(π₀)` (row means).
+    private func distralGradients(task i: Int, rows: [Int]) -> (loss: Double, kullbackLeibler: Double, distilledEntropy: Double) {
+        switch policy.tasks[i].kind {
+        case .categorical: categoricalDistralGradients(task: i, rows: rows)
+        case .gaussian: gaussianDistralGradients(task: i, rows: rows)
+        }
+    }
+
+    /// Distral's gradient on π₀'s logits h for discrete task i's minibatch (after `lossGradients` filled ∂L/∂z
+    /// for the task's acting logits z), returning the distillation loss, `KL(π_i ‖ π₀)` and `H(π₀)` (row means).
     ///
     /// - 2 columns, `z = α·h + β·f_i` with the column's head giving `β·f_i`: the actor-critic gradient
     ///   reaches h as `∂L/∂h = α·∂L/∂z` (and the column as `∂L/∂z`); 1 column: `z = f_i`, and h gets no
     ///   actor-critic gradient.
     /// - Regularised agents add the distillation term (see `Distral`), weighted `(α/β)·distill_coef`
     ///   and averaged over the rows.
-    private func distralGradients(task i: Int, rows: [Int]) -> (loss: Double, kullbackLeibler: Double, distilledEntropy: Double) {
+    private func categoricalDistralGradients(task i: Int, rows: [Int]) -> (loss: Double, kullbackLeibler: Double, distilledEntropy: Double) {
         let distral = policy.distral!
         let rowCount = rows.count
         distilledDistributions[i].update(logits: policy.distilledOutput(i))
@@ -553,6 +577,69 @@ public final class ActorCriticLearner {
         return (loss / Double(rowCount), kl / Double(rowCount), entropy / Double(rowCount))
     }
 
+    /// Distral's gradients for box task i's minibatch (after `lossGradients` filled ∂L/∂μ of the acting
+    /// Gaussian's mean in `policyGradients[i]` and ∂L/∂log σ in `actionLogStdGradients[i]`), returning the
+    /// regularisation and distillation losses, `KL(π_i ‖ π₀)` and `H(π₀)` (row means). See `Distral`:
+    ///
+    /// 1. Regularised agents add the gradient of `c_KL·KL(π_i ‖ sg(π₀)) − c_Ent·H(π_i)` on π_i (the part of ∇J
+    ///    the closed-form reward leaves out), times the task's advantage scale, averaged over the rows.
+    /// 2. π_i's gradients reach its parameters: the column (μ_f and `log_std.<task>`) directly in 1 column;
+    ///    in 2 columns through `TwoColumnGaussian.backward`, which also passes its share to μ₀ and log σ₀.
+    /// 3. The distillation term on μ₀ and log σ₀, weighted `(α/β)·distill_coef` and averaged over the rows.
+    private func gaussianDistralGradients(task i: Int, rows: [Int]) -> (loss: Double, kullbackLeibler: Double, distilledEntropy: Double) {
+        let distral = policy.distral!
+        let rowCount = rows.count, dimensions = policy.tasks[i].kind.actionSize
+        let distilledLogStd = policy.distilledLogStdParameter(i)!, columnLogStd = policy.tasks[i].logStd!
+        let distilled = DiagonalGaussian(mean: policy.distilledOutput(i), logStd: distilledLogStd.value.storage)
+        let taskPolicy = DiagonalGaussian(mean: policy.actionLogits(i), logStd: policy.actionLogStd(i))
+        distilledGradients[i].reshape(rows: rowCount, columns: dimensions)
+        distilledGradients[i].fill(0)
+        var taskLogStdGradient = actionLogStdGradients[i]
+        var distilledLogStdGradient = [Float](repeating: 0, count: dimensions)
+        let alpha = distral.alpha, beta = distral.distralBeta
+        var loss = 0.0, kl = 0.0
+
+        // 1. The regularisation's own gradient on π_i, in the advantages' units.
+        if distral.isRegularized {
+            let scale = advantageScales[i] / Double(rowCount)
+            for row in 0..<rowCount {
+                loss += advantageScales[i] * Distral.regularizationLoss(task: taskPolicy, distilled: distilled, row: row, alpha: alpha, beta: beta)
+                Distral.addRegularizationGradient(
+                    task: taskPolicy, distilled: distilled, row: row, alpha: alpha, beta: beta, scale: Float(scale),
+                    meanGradient: &policyGradients[i], logStdGradient: &taskLogStdGradient)
+            }
+        }
+
+        // 2. π_i's gradients to the column (and, in 2 columns, to π₀).
+        var columnLogStdGradient = taskLogStdGradient
+        if distral.columns == 2 {
+            columnLogStdGradient = [Float](repeating: 0, count: dimensions)
+            policy.twoColumnGaussian(i).backward(
+                distilledMean: distilled.mean, columnMean: policy.policyOutput(i), meanGradient: &policyGradients[i],
+                logStdGradient: taskLogStdGradient, distilledMeanGradient: &distilledGradients[i],
+                distilledLogStdGradient: &distilledLogStdGradient, columnLogStdGradient: &columnLogStdGradient)
+        }
+        for d in 0..<dimensions { columnLogStd.gradient.storage[d] += columnLogStdGradient[d] }
+
+        // 3. Distillation of π₀.
+        let weight = distral.isRegularized ? alpha / beta * distral.distillationCoefficient : 0
+        let scale = Float(weight) / Float(rowCount)
+        learningRollouts[i].actions.withUnsafeBufferPointer { actions in
+            for (row, sample) in rows.enumerated() {
+                let action = actions.baseAddress! + sample * dimensions
+                kl += Double(taskPolicy.kullbackLeibler(to: distilled, row: row))
+                guard weight > 0 else { continue }
+                loss +=
+                    weight * Distral.distillationLoss(distilled: distilled, task: taskPolicy, row: row, action: action, method: distral.distillation)
+                Distral.addDistillationGradient(
+                    distilled: distilled, task: taskPolicy, row: row, action: action, method: distral.distillation, scale: scale,
+                    meanGradient: &distilledGradients[i], logStdGradient: &distilledLogStdGradient)
+            }
+        }
+        for d in 0..<dimensions { distilledLogStd.gradient.storage[d] += distilledLogStdGradient[d] }
+        return (loss / Double(rowCount), kl / Double(rowCount), Double(distilled.entropy))
+    }
+
     /// Copies rollout rows `rows` of task i's observations into its minibatch input.
     private func gather(task i: Int, rows: [Int]) {
         let size = policy.tasks[i].observationSize
@@ -579,11 +666,16 @@ public final class ActorCriticLearner {
     /// Subtracts the mean of `sample` and divides by its standard deviation (guarded): `values` are this rank's
     /// share of `sample`, every rank's values.
     static func standardize(_ values: inout [Double], like sample: [Double]) {
-        guard sample.count > 1 else { return }
+        guard let (mean, std) = moments(of: sample) else { return }
+        for k in values.indices { values[k] = (values[k] - mean) / std }
+    }
+
+    /// The mean and standard deviation (guarded below by 1e-8) that `standardize` uses; nil for fewer than two values.
+    static func moments(of sample: [Double]) -> (mean: Double, standardDeviation: Double)? {
+        guard sample.count > 1 else { return nil }
         let mean = sample.reduce(0, +) / Double(sample.count)
         let variance = sample.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sample.count)
-        let std = max(variance.squareRoot(), 1e-8)
-        for k in values.indices { values[k] = (values[k] - mean) / std }
+        return (mean, max(variance.squareRoot(), 1e-8))
     }
 
     /// Data-parallel runs: every rank's targets and advantages of each task (one allgather for all tasks), laid

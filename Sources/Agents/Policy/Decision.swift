@@ -9,7 +9,7 @@ public struct Decision: Sendable {
     public var action: [Float]
     /// Categorical policies: every action's probability; empty otherwise.
     public var probabilities: [Float] = []
-    /// Gaussian policies: the mean and standard deviation per dimension; empty otherwise.
+    /// Gaussian policies (the task policy's or π₀'s): the mean and standard deviation per dimension; empty otherwise.
     public var mean: [Float] = []
     public var standardDeviation: [Float] = []
     /// The value estimate `V(s)` (unnormalised), nil for random and distilled policies.
@@ -39,7 +39,7 @@ extension MultiTaskPolicy {
         normalize(&inputs[i], task: i)
         forward(inputs)
         let output = actionOutput(task: i, choice: choice)
-        let logStd = tasks[i].logStd?.value.storage ?? []
+        let logStd = actionLogStd(task: i, choice: choice)
         var sampler = ActionSampler(kind: tasks[i].kind)
         var action = [Float](repeating: 0, count: tasks[i].kind.actionSize)
         action.withUnsafeMutableBufferPointer { sampler.sample(from: output, logStd: logStd, deterministic: deterministic, using: &rng, step: $0) }

@@ -14,11 +14,14 @@ import Randomness
 /// `network.conv`: those get a `ConvolutionalEncoder` (conv → activation → the encoder's dense layers).
 ///
 /// A Distral agent also has the distilled policy π₀: a network of the same sizes with its own encoders
-/// and torso (the paper's separate π₀ column, parameters prefixed `distilled.`) and one logits head h per
-/// action space, shared by every task with that space. The task's own policy head is then the column f_i.
+/// and torso (the paper's separate π₀ column, parameters prefixed `distilled.`) and one head per action
+/// space, shared by every task with that space: logits h for a discrete space, the Gaussian mean μ₀ for a
+/// box space, whose state-independent log σ₀ is the parameter `distilled.log_std.box-N` (one per box space,
+/// shared like the head, so π₀ stays one policy for every task it serves). The task's own policy head is
+/// then the column f_i (or q_i's mean μ_f).
 public final class MultiTaskPolicy: ParameterContainer {
     /// A task's outputs as `backward` names them: its network's policy head (logits or Gaussian means) and
-    /// value head, which are that network's heads 0 and 1, and Distral's π₀ logits (π₀'s only head).
+    /// value head, which are that network's heads 0 and 1, and Distral's π₀ logits or means (π₀'s only head).
     public enum Output: Int, Sendable {
         case policy = 0, value = 1, distilled = 2
     }
@@ -31,6 +34,10 @@ public final class MultiTaskPolicy: ParameterContainer {
     public let distral: DistralConfiguration?
     /// π₀'s network (one route per task, in task order), when this is a Distral agent.
     public let distilled: MultiHeadNetwork?
+    /// π₀'s log σ₀ per box action space (`distilled.log_std.box-N`, in order of first use), when this is a Distral agent.
+    public let distilledLogStds: [Parameter]
+    /// For each task, its index in `distilledLogStds` (nil for discrete tasks and non-Distral agents).
+    private let distilledLogStdIndices: [Int?]
     private var twoColumnLogits: [Tensor]
     /// Per-task observation statistics when the preset normalises observations (nil otherwise): callers with raw
     /// observations pass them through `normalize(_:task:)` before `forward`.
@@ -124,6 +131,22 @@ public final class MultiTaskPolicy: ParameterContainer {
         self.valueLayers = heads.map { networks[$0.network].heads["value.\($0.name)"]!.layers.last! }
         self.distral = c.distral
         self.distilled = c.distral == nil ? nil : makeDistilledNetwork()
+        var distilledLogStds: [Parameter] = [], distilledLogStdIndices: [Int?] = []
+        for task in specs {
+            guard c.distral != nil, case .box(let box) = task.actionSpace else {
+                distilledLogStdIndices.append(nil)
+                continue
+            }
+            let name = "distilled.log_std.\(Self.actionSpaceKey(task.actionSpace))"
+            if let index = distilledLogStds.firstIndex(where: { $0.name == name }) {
+                distilledLogStdIndices.append(index)
+            } else {
+                distilledLogStdIndices.append(distilledLogStds.count)
+                distilledLogStds.append(Parameter(name: name, value: Tensor(rows: 1, columns: box.low.count)))
+            }
+        }
+        self.distilledLogStds = distilledLogStds
+        self.distilledLogStdIndices = distilledLogStdIndices
         self.twoColumnLogits = specs.map { _ in Tensor(rows: 0, columns: 0) }
         if c.normalizeObservations {
             observationNormalizer = ObservationNormalizer(observationSizes: specs.map(\.observationSpace.size), clip: c.observationClip)
@@ -139,7 +162,7 @@ public final class MultiTaskPolicy: ParameterContainer {
     }
 
     public var parameters: [Parameter] {
-        networks.flatMap(\.parameters) + tasks.compactMap(\.logStd) + (distilled?.parameters ?? [])
+        networks.flatMap(\.parameters) + tasks.compactMap(\.logStd) + (distilled?.parameters ?? []) + distilledLogStds
     }
 
     /// The parameters training updates: all but those whose names start with one of `frozen`'s prefixes.
@@ -177,30 +200,62 @@ public final class MultiTaskPolicy: ParameterContainer {
         networks[tasks[task].network].output(route: tasks[task].route, head: Output.policy.rawValue)
     }
 
-    /// The output that `choice` acts with for task i after a forward pass: Distral's π₀ logits for
-    /// `.distilled`, the task's action logits (or Gaussian means) otherwise.
+    /// The output that `choice` acts with for task i after a forward pass: Distral's π₀ logits (or means)
+    /// for `.distilled`, the task's action logits (or Gaussian means) otherwise.
     public func actionOutput(task i: Int, choice: PolicyChoice) -> Tensor {
         choice == .distilled ? distilledOutput(i) : actionLogits(i)
     }
 
+    /// The Gaussian log-std that `choice` acts with for task i (empty for discrete tasks): π₀'s log σ₀ for
+    /// `.distilled`, the task policy's otherwise.
+    public func actionLogStd(task i: Int, choice: PolicyChoice) -> [Float] {
+        choice == .distilled ? distilledLogStd(i) : actionLogStd(i)
+    }
+
     /// Task i's action logits (or Gaussian means) from the last forward pass: the policy head's output, or
-    /// for a 2-column Distral agent `α·h + β·f_i` with h = π₀'s logits and f_i the task column.
+    /// for a 2-column Distral agent `α·h + β·f_i` with h = π₀'s logits and f_i the task column (box tasks:
+    /// the mean of `π₀^α · q_i`, see `TwoColumnGaussian`).
     ///
     /// The task column's head outputs `β·f_i` directly (f_i in logit units). The functions are the same
     /// as the paper's, but β = 1/(c_KL + c_Ent) (100 or 500 for the presets) no longer multiplies the column's effective learning
     /// rate, which otherwise makes the task policies collapse within a few updates.
     public func actionLogits(_ task: Int) -> Tensor {
         guard let d = distral, d.columns == 2 else { return policyOutput(task) }
-        Distral.twoColumnLogits(
-            h: distilledOutput(task), f: policyOutput(task), alpha: Float(d.alpha), beta: 1,
-            into: &twoColumnLogits[task])
+        switch tasks[task].kind {
+        case .categorical:
+            Distral.twoColumnLogits(
+                h: distilledOutput(task), f: policyOutput(task), alpha: Float(d.alpha), beta: 1,
+                into: &twoColumnLogits[task])
+        case .gaussian:
+            twoColumnGaussian(task).mean(distilled: distilledOutput(task), column: policyOutput(task), into: &twoColumnLogits[task])
+        }
         return twoColumnLogits[task]
     }
 
-    /// π₀'s logits h for task i's rows of the last forward pass (Distral agents only).
+    /// Task i's Gaussian log-std (empty for discrete tasks): its `log_std.<task>`, or for a 2-column Distral
+    /// agent the log σ of `π₀^α · q_i`.
+    public func actionLogStd(_ task: Int) -> [Float] {
+        guard let logStd = tasks[task].logStd else { return [] }
+        guard let d = distral, d.columns == 2 else { return logStd.value.storage }
+        return twoColumnGaussian(task).logStd
+    }
+
+    /// A 2-column Distral agent's product `π₀^α · q_i` for box task i (its weights and log-std; the means
+    /// come from the last forward pass).
+    public func twoColumnGaussian(_ task: Int) -> TwoColumnGaussian {
+        TwoColumnGaussian(distilledLogStd: distilledLogStd(task), columnLogStd: tasks[task].logStd!.value.storage, alpha: distral!.alpha)
+    }
+
+    /// π₀'s logits h (discrete) or means μ₀ (box) for task i's rows of the last forward pass (Distral agents only).
     public func distilledOutput(_ task: Int) -> Tensor { distilled!.output(route: task, head: Self.distilledHead) }
 
-    /// π₀'s network has one head per route, its logits.
+    /// π₀'s log σ₀ parameter for box task i (nil for discrete tasks and non-Distral agents).
+    public func distilledLogStdParameter(_ task: Int) -> Parameter? { distilledLogStdIndices[task].map { distilledLogStds[$0] } }
+
+    /// π₀'s log σ₀ for box task i (empty for discrete tasks).
+    public func distilledLogStd(_ task: Int) -> [Float] { distilledLogStdParameter(task)?.value.storage ?? [] }
+
+    /// π₀'s network has one head per route, its logits or means.
     static let distilledHead = 0
 
     /// Task i's value-head output (`rows × 1`) from the last forward pass.
@@ -212,9 +267,10 @@ public final class MultiTaskPolicy: ParameterContainer {
     public func features(_ task: Int) -> Tensor { networks[tasks[task].network].features(route: tasks[task].route) }
 
     /// Backpropagates the last forward pass. `fill(task, output, &gradient)` writes ∂L/∂output of the
-    /// task's `.policy` head, `.value` head or, for Distral agents, π₀'s logits on the task's rows
-    /// (`.distilled`); `featureGradient(task, &gradient)`, when given, adds ∂L/∂features of the task's
-    /// torso features. Parameter gradients accumulate.
+    /// task's `.policy` head, `.value` head or, for Distral agents, π₀'s logits or means on the task's rows
+    /// (`.distilled`; the learner writes π₀'s log σ₀ gradients to their parameters directly);
+    /// `featureGradient(task, &gradient)`, when given, adds ∂L/∂features of the task's torso features.
+    /// Parameter gradients accumulate.
     public func backward(
         _ fill: (_ task: Int, _ output: Output, _ gradient: inout Tensor) -> Void,
         featureGradient: ((_ task: Int, _ gradient: inout Tensor) -> Void)? = nil

@@ -34,7 +34,7 @@ public final class TrainingRun {
     public var bestCheckpoint: URL { run.bestCheckpoint }
     public var metricsFile: URL { directory.appendingPathComponent("metrics.csv") }
 
-    /// A new actor-critic run in the folder `out`: every check (Distral's spaces, resource bounds, the network,
+    /// A new actor-critic run in the folder `out`: every check (resource bounds, the network,
     /// the frozen prefixes, the warm-start checkpoint) is made before the folder is touched; `replacing` allows
     /// replacing an earlier run there. `warmStart` (a run directory or checkpoint) supplies every parameter
     /// whose name and shape match — encoders, torso, Distral's π₀ — while new tasks' heads start fresh.
@@ -42,7 +42,6 @@ public final class TrainingRun {
         out: String, replacing: Bool, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration,
         seed: UInt64, threads: Int, warmStart: String? = nil, communicator: any Communicator = SingleProcessCommunicator()
     ) throws(ChorusError) {
-        try configuration.distral?.validate(tasks: suite.tasks, file: suiteReference)
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
         if communicator.size > 1 {
             // Not yet data-parallel: the actor–learner pipeline, per-rank observation statistics, per-rank PCGrad.
@@ -239,7 +238,6 @@ public final class TrainingRun {
             throw ChorusError(
                 file: file, problem: "was trained on tasks \(names.joined(separator: ", ")), which suite '\(suiteReference)' does not all have")
         }
-        try configuration.distral?.validate(tasks: selected.tasks, file: file)
         try configuration.checkResources(for: selected.tasks, file: file)
         return (configuration, selected, suiteReference, seed)
     }

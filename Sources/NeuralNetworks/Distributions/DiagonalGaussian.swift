@@ -10,7 +10,9 @@ import Randomness
 /// - `log p(a) = Σ_d −½((a_d − μ_d)/σ_d)² − log σ_d − ½ log 2π`,
 ///   `∂/∂μ_d = (a_d − μ_d)/σ_d²`, `∂/∂log σ_d = ((a_d − μ_d)/σ_d)² − 1`
 /// - `H = Σ_d log σ_d + ½(1 + log 2π)`, `∂H/∂log σ_d = 1`
-/// - `KL(N₁‖N₂) = Σ_d log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − ½`
+/// - `KL(N₁‖N₂) = Σ_d log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − ½`;
+///   for N₁: `∂/∂μ₁ = (μ₁ − μ₂)/σ₂²`, `∂/∂log σ₁ = σ₁²/σ₂² − 1`;
+///   for N₂: `∂/∂μ₂ = (μ₂ − μ₁)/σ₂²`, `∂/∂log σ₂ = 1 − (σ₁² + (μ₁ − μ₂)²)/σ₂²`
 public struct DiagonalGaussian: Sendable {
     public var mean: Tensor
     /// One log standard deviation per action dimension.
@@ -91,6 +93,19 @@ public struct DiagonalGaussian: Sendable {
             let dm = mean[row, d] - target.mean[row, d]
             meanGradient[row, d] += scale * dm / variance
             logStdGradient[d] += scale * (1 - (targetVariance + dm * dm) / variance)
+        }
+    }
+
+    /// Adds `scale · ∂ KL(self ‖ target)` with the target fixed, with respect to this batch's mean and log σ:
+    /// `∂/∂μ = (μ − μ_t)/σ_t²`, `∂/∂log σ = σ²/σ_t² − 1`.
+    public func addKullbackLeiblerGradient(
+        to target: DiagonalGaussian, row: Int, scale: Float,
+        meanGradient: inout Tensor, logStdGradient: inout [Float]
+    ) {
+        for d in 0..<dimensions {
+            let variance = expf(2 * logStd[d]), targetVariance = expf(2 * target.logStd[d])
+            meanGradient[row, d] += scale * (mean[row, d] - target.mean[row, d]) / targetVariance
+            logStdGradient[d] += scale * (variance / targetVariance - 1)
         }
     }
 }
