@@ -18,38 +18,20 @@ swift build -c release >/dev/null
 runs=runs/distral-gridworld; out=experiments/results
 rm -rf "$runs"; mkdir -p "$runs/presets" "$out"
 python3 - "$steps" "$runs" "$out" $seeds <<'PY'
-import concurrent.futures, csv, json, re, statistics, subprocess, sys
+import concurrent.futures, json, statistics, subprocess, sys
+sys.path.insert(0, "experiments")
+from distral_runs import preset, steps_to, success_curve
 steps, runs, out, seeds = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 chorus = ".build/release/chorus"
 agents = ["distral-klent-2col", "distral-kl-1col", "shared", "single-task"]
 
-def preset(agent, lr_scale=1.0, reg_scale=1.0):
-    """Writes a variant of agents/AGENT.yaml; returns its path."""
-    text = open(f"agents/{agent}.yaml").read()
-    def scale(key, factor, text):
-        return re.sub(rf"^(\s*{key}:\s*)([0-9.eE+-]+)", lambda m: f"{m.group(1)}{float(m.group(2)) * factor:.6g}", text, flags=re.M)
-    text = re.sub(r"^log_interval:.*$", "log_interval: 8192", text, flags=re.M)
-    text = scale("learning_rate", lr_scale, text)
-    if "distral:" in text:
-        text = scale("c_kl", reg_scale, scale("c_ent", reg_scale, text))
-    else:
-        text = scale("entropy_coef", reg_scale, text)
-    name = f"{agent}-lr{lr_scale:g}-reg{reg_scale:g}"
-    path = f"{runs}/presets/{name}.yaml"
-    open(path, "w").write(text)
-    return name, path
-
 def train(job):
     agent, seed, lr, reg = job
-    name, path = preset(agent, lr, reg)
+    name, path = preset(agent, runs, lr, reg)
     directory = f"{runs}/{name}-s{seed}"
     subprocess.run([chorus, "train", "--suite", "gridworld-goals", "--agent", path, "--steps", str(steps),
                     "--seed", str(seed), "--out", directory, "--eval-episodes", "20"], check=True, stdout=subprocess.DEVNULL)
-    rows = list(csv.DictReader(open(f"{directory}/metrics.csv")))
-    by_step = {}
-    for r in rows:
-        by_step.setdefault(int(r["step"]), []).append(float(r["success_rate"] or 0))
-    reached = next((s for s in sorted(by_step) if min(by_step[s]) >= 0.9 and len(by_step[s]) == 4), None)
+    reached = steps_to(success_curve(directory))
     report = json.load(open(f"{directory}/evaluation.json"))
     score = statistics.mean(t["normalized_score"] for t in report["tasks"])
     distilled = None
