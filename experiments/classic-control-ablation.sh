@@ -4,8 +4,9 @@
 #   popart-ppo          the recipe as it was (raw observations)
 #   +norm               normalize_observations: true
 #   +norm+pcgrad        and gradient_surgery: pcgrad
+#   +norm+gradnorm      and gradient_surgery: gradnorm (GradNorm, α = 0)
 # Each run is evaluated on 20 episodes per task with a held-out evaluation seed (1000 + seed).
-# Writes experiments/results/<suite>-ablation.md.
+# Writes experiments/results/<suite>-ablation.md. VARIANTS="…" picks a subset.
 #
 #   experiments/classic-control-ablation.sh [SUITE] [STEPS] [SEEDS...]   default: classic-control 4000000, seeds 1 2 3
 set -euo pipefail
@@ -22,10 +23,11 @@ variant() {  # NAME → a preset file: popart-ppo with the variant's keys added
   case "$1" in
     +norm) echo "normalize_observations: true" >> "$file" ;;
     +norm+pcgrad) printf 'normalize_observations: true\ngradient_surgery: pcgrad\n' >> "$file" ;;
+    +norm+gradnorm) printf 'normalize_observations: true\ngradient_surgery: gradnorm\n' >> "$file" ;;
   esac
   echo "$file"
 }
-variants=(popart-ppo +norm +norm+pcgrad)
+variants=(${VARIANTS:-popart-ppo +norm +norm+pcgrad +norm+gradnorm})
 for name in "${variants[@]}"; do
   preset=$(variant "$name")
   for seed in "${seeds[@]}"; do

@@ -56,9 +56,11 @@ public struct AgentConfiguration: Equatable, Sendable {
     /// PPO value clipping range in the value head's output units; 0 turns it off.
     public var valueClipRange = 0.0
     public var normalizeAdvantages = true
-    /// How the tasks' gradients on shared parameters are combined: summed, or by PCGrad.
-    public enum GradientSurgery: String, Sendable, CaseIterable { case none, pcgrad }
+    /// How the tasks' gradients on shared parameters are combined: summed, by PCGrad, or weighted by GradNorm.
+    public enum GradientSurgery: String, Sendable, CaseIterable { case none, pcgrad, gradnorm }
     public var gradientSurgery = GradientSurgery.none
+    /// GradNorm's learning rate η for the task weights.
+    public var gradNormRate = 0.025
     /// Per-task running observation normalisation (`ObservationNormalizer`) and its clip.
     public var normalizeObservations = false
     public var observationClip = 10.0
@@ -92,7 +94,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         "estimator", "actor_learner", "actor_lag", "lag_correction", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches",
         "clip_range",
         "clip_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip", "gradient_surgery", "reward_clip",
-        "frozen",
+        "frozen", "gradnorm_rate",
         "entropy_coef",
         "value_coef",
         "max_grad_norm",
@@ -170,6 +172,7 @@ public struct AgentConfiguration: Equatable, Sendable {
                 frozen.append(prefix)
             }
         }
+        if let n = f["gradnorm_rate"] { gradNormRate = try n.double(in: 0...10) }
         if let n = f["reward_clip"] { rewardClip = try n.double(in: 0...1e9) }
         if let n = f["entropy_coef"] { entropyCoefficient = try n.double(in: 0...10) }
         if let n = f["value_coef"] { valueCoefficient = try n.double(in: 0...100) }
@@ -299,6 +302,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             normalize_observations: \(normalizeObservations)
             observation_clip: \(observationClip)
             gradient_surgery: \(gradientSurgery.rawValue)
+            gradnorm_rate: \(gradNormRate)
             reward_clip: \(rewardClip)
             frozen: [\(frozen.map { ConfigurationNode.quoted($0) }.joined(separator: ", "))]
             entropy_coef: \(entropyCoefficient)

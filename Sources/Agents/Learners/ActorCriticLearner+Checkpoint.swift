@@ -15,6 +15,7 @@ extension ActorCriticLearner {
         CheckpointLayout.store(popArt, in: &checkpoint)
         CheckpointLayout.storeObservationStatistics(of: policy, in: &checkpoint)
         checkpoint.contents.set(CheckpointLayout.statistics, doubles: statistics.flatMap(\.encoded))
+        if configuration.gradientSurgery == .gradnorm { checkpoint.contents.set(CheckpointLayout.gradNormWeights, doubles: gradNorm.weights) }
         for (i, batch) in collector.environments.batches.enumerated() {
             let snapshot = batch.snapshot()
             checkpoint.contents.set(CheckpointLayout.environmentValues(task: i), doubles: snapshot.values)
@@ -92,6 +93,13 @@ extension ActorCriticLearner {
             restoredStatistics.append(taskStatistics)
         }
         let observationStatistics = try CheckpointLayout.observationStatistics(in: checkpoint, for: policy)
+        var restoredGradNorm = gradNorm
+        if configuration.gradientSurgery == .gradnorm {
+            guard let saved = c.doubles(CheckpointLayout.gradNormWeights), let weights = gradNorm.restoring(weights: saved) else {
+                throw CheckpointError(problem: "\(CheckpointLayout.gradNormWeights) is missing or not one positive weight per task")
+            }
+            restoredGradNorm = weights
+        }
         var pending = learningRollouts, actorGenerator: RandomGenerator?
         var laggedHistory: [(parameters: [Float], popArt: PopArt)] = []
         if actor != nil {
@@ -133,6 +141,7 @@ extension ActorCriticLearner {
         popArt.restore(means: means, secondMoments: moments)
         policy.observationNormalizer = observationStatistics
         statistics = restoredStatistics
+        gradNorm = restoredGradNorm
         if let actor, let actorGenerator {
             learningRollouts = pending
             hasPendingRollout = steps > 0

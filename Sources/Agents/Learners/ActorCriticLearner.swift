@@ -54,6 +54,8 @@ public final class ActorCriticLearner {
     var rng: RandomGenerator
     /// The parameters several tasks' losses reach (gradient surgery works on these).
     private lazy var sharedParameters = policy.sharedParameters
+    /// GradNorm's task weights (all 1 unless `gradient_surgery: gradnorm`).
+    var gradNorm: GradNorm
     /// The rollouts `update` learns from, handed over by the collector.
     var learningRollouts: [TaskRollout]
     /// Each task's `log ρ_t` for V-trace (0 when acting and learning parameters coincide).
@@ -96,6 +98,7 @@ public final class ActorCriticLearner {
             shard: EnvironmentShard(rank: communicator.rank, ranks: communicator.size))
         actor = pipelined ? PipelinedActor(tasks: tasks, configuration: configuration, seed: seed, collector: collector, popArt: popArt) : nil
         rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
+        gradNorm = GradNorm(tasks: tasks.count, rate: configuration.gradNormRate)
         learningRollouts = collector.rollouts
         logRhos = collector.rollouts.map { Array(repeating: 0, count: $0.count) }
         statistics = Array(repeating: TaskStatistics(), count: tasks.count)
@@ -195,6 +198,9 @@ public final class ActorCriticLearner {
             }
             if configuration.gradientSurgery != .none {
                 metrics.add("losses/grad_cosine", task.meanGradientCosine, task: name)
+            }
+            if configuration.gradientSurgery == .gradnorm {
+                metrics.add("losses/task_weight", gradNorm.weights[i], task: name)
             }
             if actor != nil {
                 metrics.add("impala/mean_rho", task.meanImportanceWeight, task: name)
@@ -327,8 +333,8 @@ public final class ActorCriticLearner {
             }
             losses.append(terms)
         }
-        if configuration.gradientSurgery == .pcgrad, !sharedParameters.isEmpty {
-            for (task, cosine) in backwardWithPCGrad().enumerated() where cosine.isFinite {
+        if configuration.gradientSurgery != .none, !sharedParameters.isEmpty {
+            for (task, cosine) in backwardPerTask().enumerated() where cosine.isFinite {
                 statistics[task].gradientCosineSum += cosine
                 statistics[task].gradientCosines += 1
             }
@@ -351,29 +357,38 @@ public final class ActorCriticLearner {
         }
     }
 
-    /// PCGrad's backward pass: one backward pass per task gives each task's gradient on the shared parameters,
-    /// which `PCGrad.combine` projects off each other where they conflict; every other parameter gets the plain
-    /// sum (as does whatever `lossGradients` wrote directly, the log-std). Returns each task's mean cosine with
-    /// the other tasks' shared gradients.
-    private func backwardWithPCGrad() -> [Double] {
+    /// Gradient surgery's backward pass: one backward pass per task gives each task's gradient on the shared
+    /// parameters, which PCGrad projects off each other where they conflict (`PCGrad.combine`) or GradNorm
+    /// weights (`GradNorm.combine`, then the weights' own step). Every other parameter gets the sum of the
+    /// tasks' gradients, each times its GradNorm weight (1 for PCGrad); whatever `lossGradients` wrote
+    /// directly (the log-std) stays as it is. Returns each task's mean cosine with the other tasks' shared gradients.
+    private func backwardPerTask() -> [Double] {
         let parameters = policy.parameters
         let shared = Set(sharedParameters.map(ObjectIdentifier.init))
+        let surgery = configuration.gradientSurgery
         var summed = parameters.map { $0.gradient.storage }
         var taskGradients: [[Double]] = []
         for task in tasks.indices {
             for parameter in parameters { parameter.gradient.fill(0) }
             backward(tasks: task)
+            let weight = surgery == .gradnorm ? Float(gradNorm.weights[task]) : 1
             var flat: [Double] = []
             for (k, parameter) in parameters.enumerated() {
                 if shared.contains(ObjectIdentifier(parameter)) {
                     flat.append(contentsOf: parameter.gradient.storage.lazy.map(Double.init))
                 } else {
-                    for index in summed[k].indices { summed[k][index] += parameter.gradient.storage[index] }
+                    for index in summed[k].indices { summed[k][index] += weight * parameter.gradient.storage[index] }
                 }
             }
             taskGradients.append(flat)
         }
-        let combined = PCGrad.combine(taskGradients, using: &rng)
+        let combined: [Double]
+        if surgery == .gradnorm {
+            combined = gradNorm.combine(taskGradients)
+            gradNorm.update(gradientNorms: taskGradients.map { PCGrad.dot($0, $0).squareRoot() })
+        } else {
+            combined = PCGrad.combine(taskGradients, using: &rng)
+        }
         var offset = 0
         for (k, parameter) in parameters.enumerated() {
             if shared.contains(ObjectIdentifier(parameter)) {

@@ -29,6 +29,8 @@ public enum CheckpointLayout {
 
     public static let progress = "state.progress"
     public static let rng = "state.rng"
+    /// GradNorm's task weights (`gradient_surgery: gradnorm` only).
+    public static let gradNormWeights = "state.gradnorm.weights"
     public static let popArtMean = "state.popart.mean"
     public static let popArtSecondMoment = "state.popart.second_moment"
     public static let statistics = "state.statistics"
