@@ -42,10 +42,12 @@ for name in "${variants[@]}"; do
     "$chorus" eval "$dir" --episodes 20 --seed $((1000 + seed)) --json "$dir/eval.json" >/dev/null
   done
 done
-python3 - "$out/$suite-ablation.md" "$suite" "$steps" "$runs" "${seeds[@]}" <<'PY'
-import json, statistics, sys
-path, suite, steps, runs, seeds = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
-variants = ["popart-ppo", "+norm", "+norm+pcgrad"]
+python3 - "$out/$suite-ablation.md" "$suite" "$steps" "$runs" "${variants[*]}" "${seeds[@]}" <<'PY'
+import json, os, statistics, sys
+path, suite, steps, runs, variants, seeds = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5].split(), sys.argv[6:]
+# every variant with finished runs, not only the ones asked for this time (a later call may add a variant)
+known = ["popart-ppo", "+norm", "+norm+pcgrad", "+norm+gradnorm"]
+variants = [v for v in known if all(os.path.exists(f"{runs}/{v}-s{seed}/eval.json") for seed in seeds)]
 tasks, returns, solved, rates = [], {}, {}, {}
 for v in variants:
     for seed in seeds:
