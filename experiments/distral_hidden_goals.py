@@ -49,12 +49,13 @@ def transfer_job(method, seed):
 
 
 transfer_methods = ["scratch", "fine-tuned torso", "Distral, π₀ frozen"]
-jobs = [(joint_job, (a, s, 1.0, 1.0)) for s in seeds for a in agents]
-jobs += [(joint_job, (a, seeds[0], lr, reg)) for a in agents for lr, reg in grid[1:]]
+# The presets on every seed, then each seed's transfer runs (they start from that seed's joint runs), then the grid.
 with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
-    for future in [pool.submit(f, *args) for f, args in jobs]:
+    for future in [pool.submit(joint_job, a, s, 1.0, 1.0) for s in seeds for a in agents]:
         future.result()
-    for future in [pool.submit(transfer_job, m, s) for s in seeds for m in transfer_methods]:
+    jobs = [pool.submit(transfer_job, m, s) for s in seeds for m in transfer_methods]
+    jobs += [pool.submit(joint_job, a, seeds[0], lr, reg) for a in agents for lr, reg in grid[1:]]
+    for future in jobs:
         future.result()
 
 
