@@ -58,6 +58,10 @@ def write(chorus, runs, games, seeds, single_steps, multi_steps, distill_steps, 
 
     # 2. one network, all five games
     lines += [f"## 2. One network on all five games: {multi_steps / 1e6:g}M env steps in all ({multi_steps / 5e6:g}M per game)", "",
+              "**Written down before the runs (commit of 2026-11-24, before `multi` started)**: PopArt counts as helping if "
+              "popart's suite mean normalised score is above both plain's and clipped's by more than the larger seed standard "
+              "deviation of the two being compared, and its suite median is not below theirs by more than that; a difference "
+              "within the seed spread is a tie, and a lower score by more than the spread is a loss.", "",
               "Normalised score = (R − R_random)/(R_single − R_random), R_single the single-game agents' mean over seeds "
               f"at {single_steps / 1e6:g}M steps; % of single = 100 × that score. Suite mean and median are over the five games "
               "of each seed, then mean ± std over seeds.", "",
