@@ -152,21 +152,11 @@ import Testing
                 distilled: Self.distilled, task: Self.taskPolicy, row: r, action: Self.actions[r], method: method, scale: 1,
                 meanGradient: &meanGradient, logStdGradient: &logStdGradient)
         }
-        let step: Float = 1e-2
-        for k in 0..<4 {
-            var plus = Self.distilled.mean, minus = Self.distilled.mean
-            plus.storage[k] += step
-            minus.storage[k] -= step
-            let numeric = (loss(mean: plus, logStd: Self.distilled.logStd) - loss(mean: minus, logStd: Self.distilled.logStd)) / Double(2 * step)
-            #expect(abs(numeric - Double(meanGradient.storage[k])) < 2e-3 * max(1, abs(numeric)), "\(method) μ₀[\(k)]: \(numeric)")
-        }
-        for d in 0..<2 {
-            var plus = Self.distilled.logStd, minus = Self.distilled.logStd
-            plus[d] += step
-            minus[d] -= step
-            let numeric = (loss(mean: Self.distilled.mean, logStd: plus) - loss(mean: Self.distilled.mean, logStd: minus)) / Double(2 * step)
-            #expect(abs(numeric - Double(logStdGradient[d])) < 2e-3 * max(1, abs(numeric)), "\(method) log σ₀[\(d)]: \(numeric)")
-        }
+        var mean = Self.distilled.mean.storage, logStd = Self.distilled.logStd
+        let numericMean = GradientCheck.numerical(&mean) { loss(mean: Tensor(rows: 2, columns: 2, values: $0), logStd: Self.distilled.logStd) }
+        let numericLogStd = GradientCheck.numerical(&logStd) { loss(mean: Self.distilled.mean, logStd: $0) }
+        GradientCheck.expectClose(meanGradient.storage.map(Double.init), numericMean, tolerance: 2e-3, what: "\(method) μ₀")
+        GradientCheck.expectClose(logStdGradient.map(Double.init), numericLogStd, tolerance: 2e-3, what: "\(method) log σ₀")
     }
 
     @Test func regularizationGradientMatchesFiniteDifferences() {
@@ -182,21 +172,11 @@ import Testing
                 task: Self.taskPolicy, distilled: Self.distilled, row: r, alpha: alpha, beta: beta, scale: 1, meanGradient: &meanGradient,
                 logStdGradient: &logStdGradient)
         }
-        let step: Float = 1e-2
-        for k in 0..<4 {
-            var plus = Self.taskPolicy.mean, minus = Self.taskPolicy.mean
-            plus.storage[k] += step
-            minus.storage[k] -= step
-            let numeric = (loss(mean: plus, logStd: Self.taskPolicy.logStd) - loss(mean: minus, logStd: Self.taskPolicy.logStd)) / Double(2 * step)
-            #expect(abs(numeric - Double(meanGradient.storage[k])) < 1e-4, "μ_i[\(k)]: \(numeric) vs \(meanGradient.storage[k])")
-        }
-        for d in 0..<2 {
-            var plus = Self.taskPolicy.logStd, minus = Self.taskPolicy.logStd
-            plus[d] += step
-            minus[d] -= step
-            let numeric = (loss(mean: Self.taskPolicy.mean, logStd: plus) - loss(mean: Self.taskPolicy.mean, logStd: minus)) / Double(2 * step)
-            #expect(abs(numeric - Double(logStdGradient[d])) < 1e-4, "log σ_i[\(d)]: \(numeric) vs \(logStdGradient[d])")
-        }
+        var mean = Self.taskPolicy.mean.storage, logStd = Self.taskPolicy.logStd
+        let numericMean = GradientCheck.numerical(&mean) { loss(mean: Tensor(rows: 2, columns: 2, values: $0), logStd: Self.taskPolicy.logStd) }
+        let numericLogStd = GradientCheck.numerical(&logStd) { loss(mean: Self.taskPolicy.mean, logStd: $0) }
+        GradientCheck.expectClose(meanGradient.storage.map(Double.init), numericMean, tolerance: 1e-3, what: "μ_i")
+        GradientCheck.expectClose(logStdGradient.map(Double.init), numericLogStd, tolerance: 1e-3, what: "log σ_i")
     }
 
     @Test func twoColumnPolicyIsTheNormalisedProductOfTheColumns() {

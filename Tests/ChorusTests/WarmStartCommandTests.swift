@@ -6,19 +6,8 @@ import Testing
 
 /// End-to-end: `chorus train --init-from` (transfer to new tasks) and the preset key `frozen`.
 @Suite struct WarmStartCommandTests {
-    static let distralAgent = """
-        algorithm: ppo
-        architecture: shared
-        network: {encoder: [16], torso: [16], head: []}
-        envs_per_task: 4
-        rollout_steps: 16
-        epochs: 2
-        minibatches: 2
-        learning_rate: 0.001
-        log_interval: 256
-        eval_episodes: 2
-        distral: {columns: 1, c_kl: 0.01, c_ent: 0.01}
-        """
+    /// The quick test agent as a 1-column Distral agent on one shared network.
+    static let distralAgent = TrainingCommandTests.quickAgent + "\narchitecture: shared\ndistral: {columns: 1, c_kl: 0.01, c_ent: 0.01}\n"
 
     /// Held-out goals start from the training goals' run: encoders, torso and π₀ are copied, the new
     /// tasks' heads start fresh, and with `frozen: ["distilled."]` π₀ stays exactly the prior it was.
