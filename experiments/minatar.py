@@ -91,8 +91,23 @@ elif phase == "all":
     write_presets()
     run_all(single_jobs())
     run_all([job for seed in seeds for job in multi_jobs(seed) + distill_jobs(seed)])
+elif phase == "pretrained":
+    # agents/pretrained/minatar: the seed-1 popart multi-game run, its checkpoint without optimizer state
+    # (what `chorus watch` and `chorus eval` read: parameters, PopArt, generators, environment states).
+    import shutil
+    from safetensors import safe_open
+    from safetensors.numpy import save_file
+    source, target = f"{runs}/multi-popart-s{seeds[0]}", "agents/pretrained/minatar"
+    os.makedirs(f"{target}/checkpoints", exist_ok=True)
+    with safe_open(f"{source}/checkpoints/latest.safetensors", framework="numpy") as f:
+        tensors = {k: f.get_tensor(k) for k in f.keys() if not k.startswith("optimizer.")}
+        metadata = f.metadata()
+    save_file(tensors, f"{target}/checkpoints/latest.safetensors", metadata=metadata)
+    for name in ["config.yaml", "evaluation.txt"]:
+        shutil.copy(f"{source}/{name}", f"{target}/{name}")
+    log(f"wrote {target} from {source}")
 elif phase == "report":
     import minatar_report
     minatar_report.write(chorus, runs, games, seeds, single_steps, multi_steps, distill_steps, students, list(variants))
 else:
-    sys.exit(f"unknown phase {phase!r}: single, multi, distill, all or report")
+    sys.exit(f"unknown phase {phase!r}: single, multi, distill, all, pretrained or report")
