@@ -47,9 +47,10 @@ struct DataParallelTrainingTests {
 
     /// A2C with PopArt and `envs_per_task` environments: one update per rollout, so 2 ranks × n and 1 × 2n
     /// learn from the same samples.
-    static func a2cAgent(environments: Int) -> String {
+    static func a2cAgent(environments: Int, normalizeObservations: Bool = false) -> String {
         """
         algorithm: a2c
+        normalize_observations: \(normalizeObservations)
         network: {encoder: [16], torso: [16], head: []}
         envs_per_task: \(environments)
         rollout_steps: 8
@@ -108,10 +109,13 @@ struct DataParallelTrainingTests {
         #expect(checkpoint.metadata[CheckpointLayout.environmentSteps] == "1152")
     }
 
-    @Test func twoRanksOfNEnvironmentsMatchOneProcessOfTwoN() throws {
+    /// With `normalize_observations`, every rank merges all ranks' observations in rank order: the statistics
+    /// are the single process's, up to the few-ulp parameter differences that move Pendulum's continuous actions.
+    @Test(arguments: [false, true])
+    func twoRanksOfNEnvironmentsMatchOneProcessOfTwoN(normalizeObservations: Bool) throws {
         let dir = Fixtures.temporaryDirectory("mpi-match")
-        let half = Fixtures.write(Self.a2cAgent(environments: 4), to: "half.yaml", in: dir).path
-        let whole = Fixtures.write(Self.a2cAgent(environments: 8), to: "whole.yaml", in: dir).path
+        let half = Fixtures.write(Self.a2cAgent(environments: 4, normalizeObservations: normalizeObservations), to: "half.yaml", in: dir).path
+        let whole = Fixtures.write(Self.a2cAgent(environments: 8, normalizeObservations: normalizeObservations), to: "whole.yaml", in: dir).path
         let common = ["train"] + Self.tasks + ["--steps", "768", "--seed", "9"]
         let parallel = try launch(ranks: 2, common + ["--agent", half, "--out", dir.appendingPathComponent("parallel").path])
         #expect(parallel.status == 0, "\(parallel.output)")
@@ -132,6 +136,15 @@ struct DataParallelTrainingTests {
         #expect(count > 400 && largest < 1e-5, "largest parameter difference \(largest) over \(count) parameters")
         let means = try #require(a.doubles(CheckpointLayout.popArtMean)), otherMeans = try #require(b.doubles(CheckpointLayout.popArtMean))
         for (x, y) in zip(means, otherMeans) { #expect(abs(x - y) <= 1e-6 * max(1, abs(y)), "PopArt μ \(x) vs \(y)") }
+        for task in 0..<2 {
+            let names = [CheckpointLayout.observationMeans(task: task), CheckpointLayout.observationSquaredDeviations(task: task)]
+            for name in names {
+                #expect((a.doubles(name) != nil) == normalizeObservations && (b.doubles(name) != nil) == normalizeObservations)
+                for (x, y) in zip(a.doubles(name) ?? [], b.doubles(name) ?? []) {
+                    #expect(abs(x - y) <= 1e-6 * max(1, abs(y)), "\(name): \(x) vs \(y)")
+                }
+            }
+        }
     }
 
     @Test func aRunSplitInTwoOnTwoRanksEndsWithTheSameBytes() throws {

@@ -26,6 +26,10 @@ public final class RolloutCollector {
     /// The rollouts of the last `collect`, one per task.
     public private(set) var rollouts: [TaskRollout]
     let environments: EnvironmentLoop
+    /// Data-parallel runs: every rank's raw observations of one task at this step, in rank order, so that
+    /// each rank merges the same batch into the normalisation statistics as a single process stepping all
+    /// ranks' environments would (nil in one process).
+    var gatherObservations: ((Tensor) -> Tensor)?
     private var distilledDistributions: [Categorical]
 
     public init(
@@ -90,7 +94,10 @@ public final class RolloutCollector {
     private func normalizeInputs(of policy: MultiTaskPolicy, updating: Bool) {
         guard policy.observationNormalizer != nil else { return }
         for i in tasks.indices {
-            if updating { policy.observationNormalizer!.update(task: i, with: environments.inputs[i]) }
+            if updating {
+                let batch = gatherObservations?(environments.inputs[i]) ?? environments.inputs[i]
+                policy.observationNormalizer!.update(task: i, with: batch)
+            }
             environments.normalizeInputs(task: i) { policy.normalize(&$0, task: i) }
         }
     }

@@ -96,6 +96,12 @@ public final class ActorCriticLearner {
         collector = RolloutCollector(
             tasks: tasks, heads: policy.tasks, configuration: configuration, seed: seed, threads: pipelined ? 1 : threads,
             shard: EnvironmentShard(rank: communicator.rank, ranks: communicator.size))
+        if communicator.size > 1 {
+            collector.gatherObservations = { batch in
+                let ranks = communicator.allgather(batch.storage.map(Double.init))
+                return Tensor(rows: batch.rows * ranks.count, columns: batch.columns, values: ranks.flatMap { $0.map(Float.init) })
+            }
+        }
         actor = pipelined ? PipelinedActor(tasks: tasks, configuration: configuration, seed: seed, collector: collector, popArt: popArt) : nil
         rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
         gradNorm = GradNorm(tasks: tasks.count, rate: configuration.gradNormRate)

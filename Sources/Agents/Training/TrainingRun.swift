@@ -44,11 +44,13 @@ public final class TrainingRun {
     ) throws(ChorusError) {
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
         if communicator.size > 1 {
-            // Not yet data-parallel: the actor–learner pipeline, per-rank observation statistics, per-rank PCGrad.
+            // Not yet data-parallel: the actor–learner pipeline, per-rank gradient surgery.
             let unsupported = [
                 (configuration.actorLearner != .synchronous, "actor_learner: pipelined", "data-parallel training is synchronous"),
-                (configuration.normalizeObservations, "normalize_observations: true", "each rank would normalise with its own statistics"),
-                (configuration.gradientSurgery != .none, "gradient_surgery: pcgrad", "each rank would project only its own gradients"),
+                (
+                    configuration.gradientSurgery != .none, "gradient_surgery: \(configuration.gradientSurgery.rawValue)",
+                    "each rank would combine only its own task gradients"
+                ),
             ]
             if let (_, setting, reason) = unsupported.first(where: \.0) {
                 throw ChorusError(
