@@ -3,6 +3,7 @@ import concurrent.futures
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def transfer_job(method, seed):
     else:
         _, path = preset("distral-klent-2col", runs, extra='\nfrozen: ["distilled."]\n')
         arguments = ["--agent", path, "--init-from", f"{runs}/distral-klent-2col-lr1-reg1-s{seed}"]
-    tag = method.replace(" ", "-").replace("π₀", "prior")
+    tag = re.sub(r"[^a-z0-9]+", "-", method.replace("π₀", "prior").lower()).strip("-")
     return train(f"{runs}/transfer-{tag}-s{seed}", ["--suite", held_out, "--steps", str(transfer_steps), *arguments], seed)
 
 
@@ -99,7 +100,7 @@ lines += ["", f"**Transfer phase** — the 4 held-out goals (`{suite}-heldout`),
           "and to 0.9 on every task, per seed.", "",
           "| method | first success per seed | steps to 0.9 per seed | median to 0.9 | success AUC | final success |", "|---|---|---|---|---|---|"]
 for method in transfer_methods:
-    tag = method.replace(" ", "-").replace("π₀", "prior")
+    tag = re.sub(r"[^a-z0-9]+", "-", method.replace("π₀", "prior").lower()).strip("-")
     directories = [f"{runs}/transfer-{tag}-s{s}" for s in seeds]
     curves = [success_curve(d) for d in directories]
     reached = [steps_to(c) for c in curves]
