@@ -131,6 +131,37 @@ import Testing
         #expect(parameters(a) == parameters(b) && a.popArt == b.popArt && a.environmentSteps == b.environmentSteps)
     }
 
+    /// A task with `sampling_weight: 3` steps three times the environments, counts them in the budget, and
+    /// a PPO run over uneven rollouts is deterministic and resumes bit for bit.
+    @Test func samplingWeightGivesATaskMoreEnvironmentsAndResumesExactly() throws {
+        let weighted = TaskSuite.fromText(
+            """
+            tasks:
+              - {name: cart, env: CartPole-v1, solved_return: 475, sampling_weight: 3}
+              - {name: pendulum, env: Pendulum-v1, max_steps: 7, reward_scale: 0.1, solved_return: -200}
+              - {name: room, env: Gridworld, map: empty-8x8, solved_return: 0.9}
+            """)
+        var c = AgentConfiguration.tiny
+        c.algorithm = .ppo
+        c.epochs = 2
+        c.minibatches = 3
+        c.estimator = .gae
+        c.popArt = true
+        let a = ActorCriticLearner(tasks: weighted.tasks, configuration: c, seed: 11)
+        for _ in 0..<2 { try a.iterate() }
+        #expect(a.collector.rollouts.map(\.environments) == [12, 4, 4])
+        #expect(a.environmentSteps == 2 * 20 * c.rolloutSteps)
+        let file = Fixtures.temporaryDirectory().appendingPathComponent("state.safetensors")
+        try a.checkpoint(suite: "test").write(to: file)
+        let b = ActorCriticLearner(tasks: weighted.tasks, configuration: c, seed: 11)
+        try b.restore(from: Checkpoint.read(from: file))
+        for _ in 0..<2 { try a.iterate(); try b.iterate() }
+        #expect(parameters(a) == parameters(b) && a.popArt == b.popArt && a.statistics == b.statistics)
+        let unweighted = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 11)
+        for _ in 0..<4 { try unweighted.iterate() }
+        #expect(a.statistics[0].episodes > unweighted.statistics[0].episodes, "three times the CartPole environments finish more episodes")
+    }
+
     @Test func explainedVarianceIsOneForPerfectValuesAndZeroForTheMean() {
         #expect(ActorCriticLearner.explainedVariance(returns: [1, 2, 3, 6], values: [1, 2, 3, 6]) == 1)
         #expect(ActorCriticLearner.explainedVariance(returns: [1, 2, 3, 6], values: [3, 3, 3, 3]) == 0)

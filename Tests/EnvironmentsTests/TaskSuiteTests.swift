@@ -48,6 +48,9 @@ import Testing
         #expect(problem("description: x\n")?.contains("missing key 'tasks'") == true)
         #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, max_steps: 0}\n")?.contains("out of range") == true)
         #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, reward_scale: -2}\n")?.contains("must be positive") == true)
+        #expect(problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, sampling_weight: 0}\n")?.contains("out of range") == true)
+        #expect(
+            problem("tasks:\n  - {name: a, env: CartPole-v1, solved_return: 1, sampling_weight: 1.5}\n")?.contains("sampling_weight") == true)
         #expect(
             problem("tasks:\n  - {name: a, env: CartPole-v1, map: maze, solved_return: 1}\n")?.contains("only Gridworld tasks take 'map'") == true)
     }
@@ -102,6 +105,18 @@ import Testing
             #expect(batch.observations.count == 3 * prototype.environment.observationSpace.size)
             #expect(EnvironmentRegistry.family(of: member.id) != nil)
         }
+    }
+
+    @Test func samplingWeightsAreReadAndSavedWithTheSuite() throws {
+        let suite = TaskSuite.fromText(
+            """
+            tasks:
+              - {name: car, env: MountainCar-v0, solved_return: -110, sampling_weight: 3}
+              - {name: pole, env: CartPole-v1, solved_return: 475}
+            """)
+        #expect(suite.tasks.map(\.spec.samplingWeight) == [3, 1])
+        let saved = try SuiteDefinition(suite).load(file: "saved")
+        #expect(saved.tasks.map(\.spec) == suite.tasks.map(\.spec))
     }
 
     @Test func aFamilysOwnKeysReachItAndAreSavedWithTheSuite() throws {

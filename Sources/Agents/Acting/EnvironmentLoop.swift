@@ -12,9 +12,10 @@ final class EnvironmentLoop {
     let tasks: [Task]
     let shard: EnvironmentShard
     let batches: [any VectorEnvironment]
-    let environmentsPerTask: Int
+    /// Each task's number of environments (on this rank).
+    let environmentCounts: [Int]
     let threads: Int
-    /// Each task's observations as the network reads them (`environmentsPerTask` rows), filled by `loadObservations`.
+    /// Each task's observations as the network reads them (`environmentCounts[i]` rows), filled by `loadObservations`.
     private(set) var inputs: [Tensor]
     /// Each task's actions for the next step, as the environments take them (clipped to their boxes).
     private(set) var actions: [[Float]]
@@ -23,15 +24,15 @@ final class EnvironmentLoop {
     init(tasks: [Task], heads: [TaskHead], environmentsPerTask: Int, seed: UInt64, threads: Int, shard: EnvironmentShard = .whole) {
         self.tasks = tasks
         self.shard = shard
-        self.environmentsPerTask = environmentsPerTask
+        let counts = tasks.map { environmentsPerTask * $0.spec.samplingWeight }
+        environmentCounts = counts
         self.threads = max(1, threads)
         batches = tasks.enumerated().map { i, task in
             task.prototype.makeBatch(
-                count: environmentsPerTask, seed: seed,
-                stream: (UInt64(i) << 32) + UInt64(shard.firstEnvironment(environmentsPerRank: environmentsPerTask)))
+                count: counts[i], seed: seed, stream: (UInt64(i) << 32) + UInt64(shard.firstEnvironment(environmentsPerRank: counts[i])))
         }
-        inputs = heads.map { Tensor(rows: environmentsPerTask, columns: $0.observationSize) }
-        actions = heads.map { Array(repeating: 0, count: environmentsPerTask * $0.kind.actionSize) }
+        inputs = heads.indices.map { Tensor(rows: counts[$0], columns: heads[$0].observationSize) }
+        actions = heads.indices.map { Array(repeating: 0, count: counts[$0] * heads[$0].kind.actionSize) }
         samplers = heads.map { ActionSampler(kind: $0.kind) }
     }
 
@@ -58,8 +59,8 @@ final class EnvironmentLoop {
         task i: Int, from outputs: Tensor, logStd: [Float], using rng: inout RandomGenerator,
         unclipped: UnsafeMutableBufferPointer<Float>? = nil, logProbabilities: UnsafeMutableBufferPointer<Double>? = nil
     ) {
-        let before = shard.firstEnvironment(environmentsPerRank: environmentsPerTask)
-        let after = (shard.ranks - shard.rank - 1) * environmentsPerTask
+        let before = shard.firstEnvironment(environmentsPerRank: environmentCounts[i])
+        let after = (shard.ranks - shard.rank - 1) * environmentCounts[i]
         for _ in 0..<(before * samplers[i].wordsPerRow) { _ = rng.next() }
         actions[i].withUnsafeMutableBufferPointer { step in
             samplers[i].sample(
@@ -68,6 +69,9 @@ final class EnvironmentLoop {
         }
         for _ in 0..<(after * samplers[i].wordsPerRow) { _ = rng.next() }
     }
+
+    /// Environment steps taken by one step of every task's batch.
+    var stepsPerStep: Int { environmentCounts.reduce(0, +) }
 
     /// Steps every environment with its sampled action (tasks on up to `threads` threads).
     func step() { ParallelStep.step(batches, actions: actions, threads: threads) }

@@ -41,30 +41,31 @@ public final class RolloutCollector {
         rewardClip = c.rewardClip
         environments = EnvironmentLoop(
             tasks: tasks, heads: heads, environmentsPerTask: c.environmentsPerTask, seed: seed, threads: threads, shard: shard)
-        rollouts = heads.map {
+        rollouts = heads.indices.map { [environments] i in
             TaskRollout(
-                steps: c.rolloutSteps, environments: c.environmentsPerTask, observationSize: $0.observationSize, actionSize: $0.kind.actionSize)
+                steps: c.rolloutSteps, environments: environments.environmentCounts[i], observationSize: heads[i].observationSize,
+                actionSize: heads[i].kind.actionSize)
         }
         distilledDistributions = heads.map { _ in Categorical(logits: Tensor(rows: 1, columns: 1)) }
     }
 
     /// Environment steps taken by one `collect` (all tasks).
-    public var stepsPerCollection: Int { tasks.count * environments.environmentsPerTask * rolloutSteps }
+    public var stepsPerCollection: Int { environments.stepsPerStep * rolloutSteps }
 
     /// Fills `rollouts` with `rollout_steps` steps of every task, acting with `policy` whose values are read
     /// with `popArt`; finished episodes go to `statistics`.
     public func collect(policy: MultiTaskPolicy, popArt: PopArt, using rng: inout RandomGenerator, statistics: inout [TaskStatistics]) {
-        let n = environments.environmentsPerTask
+        let counts = environments.environmentCounts
         for t in 0..<rolloutSteps {
             environments.loadObservations()
             normalizeInputs(of: policy, updating: true)
-            for i in tasks.indices { rollouts[i].observations.copyRows(0..<n, of: environments.inputs[i], to: t * n) }
+            for i in tasks.indices { rollouts[i].observations.copyRows(0..<counts[i], of: environments.inputs[i], to: t * counts[i]) }
             policy.forward(environments.inputs)
-            for i in tasks.indices { act(task: i, row: t * n, policy: policy, popArt: popArt, using: &rng) }
+            for i in tasks.indices { act(task: i, step: t, policy: policy, popArt: popArt, using: &rng) }
             environments.step()
             var anyTruncated = false
             for i in tasks.indices {
-                let batch = environments.batches[i], scale = tasks[i].spec.rewardScale
+                let n = counts[i], batch = environments.batches[i], scale = tasks[i].spec.rewardScale
                 for b in 0..<n {
                     var reward = batch.rewards[b] * scale
                     if rewardClip > 0 { reward = min(max(reward, -rewardClip), rewardClip) }
@@ -74,15 +75,15 @@ public final class RolloutCollector {
                 }
             }
             environments.recordFinishedEpisodes(into: &statistics)
-            if anyTruncated { bootstrapTruncations(row: t * n, policy: policy, popArt: popArt) }
+            if anyTruncated { bootstrapTruncations(step: t, policy: policy, popArt: popArt) }
         }
         environments.loadObservations()
         normalizeInputs(of: policy, updating: false)
         policy.forward(environments.inputs)
         for i in tasks.indices {
-            rollouts[i].lastObservations.copyRows(0..<n, of: environments.inputs[i])
+            rollouts[i].lastObservations.copyRows(0..<counts[i], of: environments.inputs[i])
             let values = policy.valueOutput(i)
-            for b in 0..<n { rollouts[i].bootstrap[b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
+            for b in 0..<counts[i] { rollouts[i].bootstrap[b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
         }
     }
 
@@ -102,9 +103,9 @@ public final class RolloutCollector {
         }
     }
 
-    /// Samples task i's actions from the last forward pass and records them at rollout rows `row ..< row + n`.
-    private func act(task i: Int, row: Int, policy: MultiTaskPolicy, popArt: PopArt, using rng: inout RandomGenerator) {
-        let n = environments.environmentsPerTask
+    /// Samples task i's actions from the last forward pass and records them at the rollout rows of `step`.
+    private func act(task i: Int, step: Int, policy: MultiTaskPolicy, popArt: PopArt, using rng: inout RandomGenerator) {
+        let n = environments.environmentCounts[i], row = step * n
         let head = policy.tasks[i]
         let values = policy.valueOutput(i)
         for b in 0..<n { rollouts[i].values[row + b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
@@ -143,13 +144,13 @@ public final class RolloutCollector {
         }
     }
 
-    /// Adds `γ·V(s_final)` to the reward of every truncated (not terminated) episode at rows `row ..< row + n`.
-    private func bootstrapTruncations(row: Int, policy: MultiTaskPolicy, popArt: PopArt) {
-        let n = environments.environmentsPerTask
+    /// Adds `γ·V(s_final)` to the reward of every truncated (not terminated) episode at the rollout rows of `step`.
+    private func bootstrapTruncations(step: Int, policy: MultiTaskPolicy, popArt: PopArt) {
         environments.loadObservations(final: true)
         normalizeInputs(of: policy, updating: false)
         policy.forward(environments.inputs)
         for i in tasks.indices {
+            let n = environments.environmentCounts[i], row = step * n
             let batch = environments.batches[i], values = policy.valueOutput(i)
             for b in 0..<n where batch.truncated[b] && !batch.terminated[b] {
                 rollouts[i].rewards[row + b] += gamma * popArt.unnormalize(Double(values[b, 0]), task: i)

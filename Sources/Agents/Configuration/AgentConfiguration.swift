@@ -211,11 +211,11 @@ public struct AgentConfiguration: Equatable, Sendable {
     /// Throws, naming the key, when this preset would allocate more than the bounds above for `tasks`, or
     /// when `network.conv` does not fit an image observation space.
     public func checkResources(for tasks: [Task], file: String) throws(ChorusError) {
-        try checkResources(for: tasks.map(TaskSignature.init), file: file)
+        try checkResources(for: tasks.map(TaskSignature.init), samplingWeights: tasks.map(\.spec.samplingWeight), file: file)
     }
 
-    /// `checkResources(for:file:)` on tasks' signatures.
-    public func checkResources(for tasks: [TaskSignature], file: String) throws(ChorusError) {
+    /// `checkResources(for:file:)` on tasks' signatures, with each task's sampling weight (1 when not given).
+    public func checkResources(for tasks: [TaskSignature], samplingWeights: [Int]? = nil, file: String) throws(ChorusError) {
         for (key, sizes) in [("network.encoder", encoderSizes), ("network.torso", torsoSizes), ("network.head", headSizes)]
         where sizes.count > Self.maximumLayers {
             throw ChorusError(file: file, problem: "\(key): \(sizes.count) layers; at most \(Self.maximumLayers)")
@@ -226,11 +226,11 @@ public struct AgentConfiguration: Equatable, Sendable {
             return total
         }
         let columns = distral == nil ? 1.0 : 2.0
-        // Samples per forward pass of the update: a minibatch of a task's rollout (A2C: the whole rollout).
+        // Samples per forward pass of the update: a minibatch of a task's rollout (A2C: the whole rollout), times its sampling weight.
         let samples = Double(environmentsPerTask * rolloutSteps) / Double(algorithm == .ppo ? minibatches : 1)
         var parameters = 0.0, rolloutValues = 0.0, convolutionValues = 0.0
-        for task in tasks {
-            let observation = task.observationSpace.size
+        for (i, task) in tasks.enumerated() {
+            let observation = task.observationSpace.size, weight = Double(samplingWeights?[i] ?? 1)
             var encoder = layers(encoderSizes, from: observation)
             if let conv = convolution, ConvolutionConfiguration.readsImages(of: task.observationSpace) {
                 let shape = task.observationSpace.shape
@@ -243,12 +243,12 @@ public struct AgentConfiguration: Equatable, Sendable {
                 }
                 let patch = Double(conv.kernel * conv.kernel * shape[2]), pixels = Double(output.height * output.width)
                 encoder = Double(conv.filters) * (patch + 1) + layers(encoderSizes, from: Int(pixels) * conv.filters)
-                convolutionValues += columns * samples * pixels * patch
+                convolutionValues += columns * samples * weight * pixels * patch
             }
             let torso = layers(torsoSizes, from: encoderSizes.last ?? observation)
             let heads = 2 * layers(headSizes + [max(task.actionSpace.flatSize, 1)], from: torsoSizes.last ?? 1)
             parameters += columns * (encoder + heads + (architecture == .singleTask ? torso : 0))
-            rolloutValues += Double(environmentsPerTask) * Double(rolloutSteps + 1) * Double(observation)
+            rolloutValues += weight * Double(environmentsPerTask) * Double(rolloutSteps + 1) * Double(observation)
         }
         parameters += columns * (architecture == .singleTask ? 0 : layers(torsoSizes, from: encoderSizes.last ?? 1))
         if parameters > Double(Self.maximumParameters) {

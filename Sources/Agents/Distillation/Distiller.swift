@@ -95,7 +95,7 @@ public final class Distiller: Learner {
     }
 
     /// Environment steps taken by one iteration (all tasks).
-    public var stepsPerIteration: Int { tasks.count * configuration.environmentsPerTask * configuration.rolloutSteps }
+    public var stepsPerIteration: Int { environments.stepsPerStep * configuration.rolloutSteps }
 
     public func iterate() throws(TrainingError) {
         collect()

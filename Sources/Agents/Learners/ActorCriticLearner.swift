@@ -273,19 +273,23 @@ public final class ActorCriticLearner {
         }
 
         // 4. Gradient steps.
-        let count = learningRollouts[0].count
+        // Each minibatch holds the same share of every task's rows. Tasks with the same number of rows
+        // (all of them unless a suite sets `sampling_weight`) shuffle one order on from each other.
         let minibatches = settings.algorithm == .ppo ? settings.minibatches : 1
         let epochs = settings.algorithm == .ppo ? settings.epochs : 1
-        var order = Array(0..<count)
+        var orders: [Int: [Int]] = [:]
+        for rollout in learningRollouts where orders[rollout.count] == nil { orders[rollout.count] = Array(0..<rollout.count) }
         for _ in 0..<epochs {
             var permutations: [[Int]] = []
-            for _ in tasks.indices {
-                if minibatches > 1 || epochs > 1 { shuffle(&order) }
-                permutations.append(order)
+            for rollout in learningRollouts {
+                if minibatches > 1 || epochs > 1 { shuffle(&orders[rollout.count]!) }
+                permutations.append(orders[rollout.count]!)
             }
             for minibatch in 0..<minibatches {
-                let range = (minibatch * count / minibatches)..<((minibatch + 1) * count / minibatches)
-                let rows = permutations.map { Array($0[range]) }
+                let rows = permutations.map { order in
+                    let count = order.count
+                    return Array(order[(minibatch * count / minibatches)..<((minibatch + 1) * count / minibatches)])
+                }
                 let losses = try minibatchGradients(rows: rows, targets: targets, advantages: advantages, clipRange: clipRange)
                 for (i, terms) in losses.enumerated() {
                     statistics[i].policyLoss += terms.policy

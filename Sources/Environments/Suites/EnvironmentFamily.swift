@@ -31,7 +31,7 @@ public struct EnvironmentFamily: Sendable {
     }
 
     public var members: [Member]
-    /// The task keys this family reads besides the common ones (`name`, `env`, `max_steps`, `reward_scale`, `solved_return`).
+    /// The task keys this family reads besides the common ones (`name`, `env`, `max_steps`, `reward_scale`, `solved_return`, `sampling_weight`).
     public var taskKeys: Set<String>
     /// Builds the environment of a task whose `env` is one of `members`.
     public var make: @Sendable (_ request: Request) throws(ChorusError) -> EnvironmentPrototype

@@ -47,6 +47,7 @@ public struct SuiteDefinition: Equatable, Sendable {
             }
             fields.append("reward_scale: \(Self.number(spec.rewardScale))")
             fields.append("solved_return: \(Self.number(spec.solvedReturn))")
+            if spec.samplingWeight != 1 { fields.append("sampling_weight: \(spec.samplingWeight)") }
             lines.append("  - {" + fields.joined(separator: ", ") + "}")
         }
         self.init(yaml: lines.joined(separator: "\n") + "\n", maps: maps)

@@ -16,6 +16,9 @@ public struct TaskSpec: Equatable, Sendable {
     public var rewardScale: Double
     /// The mean return (unscaled) at which the task counts as solved.
     public var solvedReturn: Double
+    /// Training steps `sampling_weight × envs_per_task` environments of this task instead of `envs_per_task`,
+    /// so a hard task gets that many times the experience of the others (its loss still counts once).
+    public var samplingWeight: Int = 1
     /// The environment family's own keys besides a gridworld's `map`, `goal` and `start`, as written (scalars).
     public var settings: [String: String] = [:]
 
@@ -42,7 +45,7 @@ public struct TaskSpec: Equatable, Sendable {
     }
 
     /// The keys every task may have; each environment family adds its own (`EnvironmentFamily.taskKeys`).
-    static let commonKeys: Set<String> = ["name", "env", "max_steps", "reward_scale", "solved_return"]
+    static let commonKeys: Set<String> = ["name", "env", "max_steps", "reward_scale", "solved_return", "sampling_weight"]
 
     /// Reads a task from its YAML mapping, with the family that builds its environment and its fields.
     static func read(_ node: ConfigurationNode) throws(ChorusError) -> (
@@ -72,6 +75,7 @@ public struct TaskSpec: Equatable, Sendable {
             maxSteps: try fields["max_steps"]?.int(in: 1...100_000_000), rewardScale: try fields["reward_scale"]?.double() ?? 1,
             solvedReturn: try solved.double())
         if spec.rewardScale <= 0 { throw fields["reward_scale"]!.error("must be positive") }
+        if let weight = fields["sampling_weight"] { spec.samplingWeight = try weight.int(in: 1...64) }
         for key in family.taskKeys.subtracting(["map", "goal", "start"]) {
             if let value = fields[key] { spec.settings[key] = try value.string() }
         }
