@@ -47,10 +47,11 @@ struct DataParallelTrainingTests {
 
     /// A2C with PopArt and `envs_per_task` environments: one update per rollout, so 2 ranks × n and 1 × 2n
     /// learn from the same samples.
-    static func a2cAgent(environments: Int, normalizeObservations: Bool = false) -> String {
+    static func a2cAgent(environments: Int, normalizeObservations: Bool = false, gradientSurgery: String = "none") -> String {
         """
         algorithm: a2c
         normalize_observations: \(normalizeObservations)
+        gradient_surgery: \(gradientSurgery)
         network: {encoder: [16], torso: [16], head: []}
         envs_per_task: \(environments)
         rollout_steps: 8
@@ -111,11 +112,17 @@ struct DataParallelTrainingTests {
 
     /// With `normalize_observations`, every rank merges all ranks' observations in rank order: the statistics
     /// are the single process's, up to the few-ulp parameter differences that move Pendulum's continuous actions.
-    @Test(arguments: [false, true])
-    func twoRanksOfNEnvironmentsMatchOneProcessOfTwoN(normalizeObservations: Bool) throws {
+    /// With gradient surgery, every rank combines the task gradients averaged over the ranks, as one process does.
+    @Test(arguments: ["plain", "normalized", "pcgrad", "gradnorm"])
+    func twoRanksOfNEnvironmentsMatchOneProcessOfTwoN(variant: String) throws {
+        let normalizeObservations = variant != "plain", surgery = ["pcgrad", "gradnorm"].contains(variant) ? variant : "none"
         let dir = Fixtures.temporaryDirectory("mpi-match")
-        let half = Fixtures.write(Self.a2cAgent(environments: 4, normalizeObservations: normalizeObservations), to: "half.yaml", in: dir).path
-        let whole = Fixtures.write(Self.a2cAgent(environments: 8, normalizeObservations: normalizeObservations), to: "whole.yaml", in: dir).path
+        let half = Fixtures.write(
+            Self.a2cAgent(environments: 4, normalizeObservations: normalizeObservations, gradientSurgery: surgery), to: "half.yaml", in: dir
+        ).path
+        let whole = Fixtures.write(
+            Self.a2cAgent(environments: 8, normalizeObservations: normalizeObservations, gradientSurgery: surgery), to: "whole.yaml", in: dir
+        ).path
         let common = ["train"] + Self.tasks + ["--steps", "768", "--seed", "9"]
         let parallel = try launch(ranks: 2, common + ["--agent", half, "--out", dir.appendingPathComponent("parallel").path])
         #expect(parallel.status == 0, "\(parallel.output)")
@@ -136,6 +143,12 @@ struct DataParallelTrainingTests {
         #expect(count > 400 && largest < 1e-5, "largest parameter difference \(largest) over \(count) parameters")
         let means = try #require(a.doubles(CheckpointLayout.popArtMean)), otherMeans = try #require(b.doubles(CheckpointLayout.popArtMean))
         for (x, y) in zip(means, otherMeans) { #expect(abs(x - y) <= 1e-6 * max(1, abs(y)), "PopArt μ \(x) vs \(y)") }
+        if surgery == "gradnorm" {
+            let weights = try #require(a.doubles(CheckpointLayout.gradNormWeights))
+            let otherWeights = try #require(b.doubles(CheckpointLayout.gradNormWeights))
+            #expect(weights != [1, 1], "the weights moved")
+            for (x, y) in zip(weights, otherWeights) { #expect(abs(x - y) <= 1e-6, "GradNorm weight \(x) vs \(y)") }
+        }
         for task in 0..<2 {
             let names = [CheckpointLayout.observationMeans(task: task), CheckpointLayout.observationSquaredDeviations(task: task)]
             for name in names {

@@ -119,7 +119,8 @@ public final class ActorCriticLearner {
         actor?.synchronize(with: policy, popArt: popArt)
         if communicator.size > 1 {
             broadcastParameters()
-            optimization.reduceGradients = { [gradientAllreduce] in gradientAllreduce.reduce($0) }
+            // Gradient surgery reduces every task's gradient itself, before combining them (`backwardPerTask`).
+            if !usesGradientSurgery { optimization.reduceGradients = { [gradientAllreduce] in gradientAllreduce.reduce($0) } }
         }
     }
 
@@ -343,7 +344,7 @@ public final class ActorCriticLearner {
             }
             losses.append(terms)
         }
-        if configuration.gradientSurgery != .none, !sharedParameters.isEmpty {
+        if usesGradientSurgery {
             for (task, cosine) in backwardPerTask().enumerated() where cosine.isFinite {
                 statistics[task].gradientCosineSum += cosine
                 statistics[task].gradientCosines += 1
@@ -367,11 +368,17 @@ public final class ActorCriticLearner {
         }
     }
 
+    /// Whether the update combines per-task gradients (`gradient_surgery` set, and parameters that several tasks share).
+    private var usesGradientSurgery: Bool { configuration.gradientSurgery != .none && !sharedParameters.isEmpty }
+
     /// Gradient surgery's backward pass: one backward pass per task gives each task's gradient on the shared
     /// parameters, which PCGrad projects off each other where they conflict (`PCGrad.combine`) or GradNorm
     /// weights (`GradNorm.combine`, then the weights' own step). Every other parameter gets the sum of the
     /// tasks' gradients, each times its GradNorm weight (1 for PCGrad); whatever `lossGradients` wrote
-    /// directly (the log-std) stays as it is. Returns each task's mean cosine with the other tasks' shared gradients.
+    /// directly (the log-std) stays as it is. Data-parallel: each task's shared gradient and the other
+    /// parameters' sums are averaged over the ranks first (one allreduce), so every rank combines the
+    /// single process's task gradients, with the same draws. Returns each task's mean cosine with the
+    /// other tasks' shared gradients.
     private func backwardPerTask() -> [Double] {
         let parameters = policy.parameters
         let shared = Set(sharedParameters.map(ObjectIdentifier.init))
@@ -392,6 +399,7 @@ public final class ActorCriticLearner {
             }
             taskGradients.append(flat)
         }
+        if communicator.size > 1 { averageOverRanks(&taskGradients, &summed, shared: shared) }
         let combined: [Double]
         if surgery == .gradnorm {
             combined = gradNorm.combine(taskGradients)
@@ -410,6 +418,29 @@ public final class ActorCriticLearner {
             }
         }
         return tasks.indices.map { PCGrad.meanCosine(taskGradients, task: $0) }
+    }
+
+    /// Gradient surgery on several ranks: replaces each task's shared gradient, and the summed gradients of the
+    /// parameters that are not shared, by their means over the ranks (one allreduce in Double).
+    private func averageOverRanks(_ taskGradients: inout [[Double]], _ summed: inout [[Float]], shared: Set<ObjectIdentifier>) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let parameters = policy.parameters
+        var buffer = taskGradients.flatMap { $0 }
+        for (k, parameter) in parameters.enumerated() where !shared.contains(ObjectIdentifier(parameter)) {
+            buffer.append(contentsOf: summed[k].lazy.map(Double.init))
+        }
+        communicator.allreduceSum(&buffer)
+        let scale = Double(communicator.size)
+        var offset = 0
+        for task in taskGradients.indices {
+            for index in taskGradients[task].indices { taskGradients[task][index] = buffer[offset + index] / scale }
+            offset += taskGradients[task].count
+        }
+        for (k, parameter) in parameters.enumerated() where !shared.contains(ObjectIdentifier(parameter)) {
+            for index in summed[k].indices { summed[k][index] = Float(buffer[offset + index] / scale) }
+            offset += summed[k].count
+        }
+        gradientAllreduce.record(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
     /// Pipelined mode: evaluates the learning rollouts under the current parameters θ_k. Their values `V(s_t)`

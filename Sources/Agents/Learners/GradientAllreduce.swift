@@ -41,7 +41,12 @@ public final class GradientAllreduce {
             }
             offset += n
         }
+        record(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// Counts a reduction made elsewhere (gradient surgery reduces per-task gradients itself) and its time.
+    public func record(seconds elapsed: Double) {
         reductions += 1
-        seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        seconds += elapsed
     }
 }

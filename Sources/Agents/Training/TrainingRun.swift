@@ -43,20 +43,12 @@ public final class TrainingRun {
         seed: UInt64, threads: Int, warmStart: String? = nil, communicator: any Communicator = SingleProcessCommunicator()
     ) throws(ChorusError) {
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
-        if communicator.size > 1 {
-            // Not yet data-parallel: the actor–learner pipeline, per-rank gradient surgery.
-            let unsupported = [
-                (configuration.actorLearner != .synchronous, "actor_learner: pipelined", "data-parallel training is synchronous"),
-                (
-                    configuration.gradientSurgery != .none, "gradient_surgery: \(configuration.gradientSurgery.rawValue)",
-                    "each rank would combine only its own task gradients"
-                ),
-            ]
-            if let (_, setting, reason) = unsupported.first(where: \.0) {
-                throw ChorusError(
-                    file: configuration.name,
-                    problem: "\(setting) cannot run on \(communicator.size) MPI ranks yet (\(reason)); use one process or a preset without it")
-            }
+        if communicator.size > 1, configuration.actorLearner != .synchronous {
+            throw ChorusError(
+                file: configuration.name,
+                problem:
+                    "actor_learner: pipelined cannot run on \(communicator.size) MPI ranks yet (data-parallel training is synchronous); use one process or a preset without it"
+            )
         }
         let trainer = ActorCriticLearner(
             tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads, communicator: communicator)
