@@ -66,6 +66,7 @@ def write(chorus, runs, games, seeds, single_steps, multi_steps, distill_steps, 
               f"at {single_steps / 1e6:g}M steps; % of single = 100 × that score. Suite mean and median are over the five games "
               "of each seed, then mean ± std over seeds.", "",
               "| variant | seeds | " + " | ".join(games) + " | suite mean | suite median |", "|---|---|" + "---|" * (len(games) + 2)]
+    suite_scores = {}
     for variant in variants:
         reports = [r for seed in seeds if (r := load(f"{runs}/multi-{variant}-s{seed}"))]
         if not reports:
@@ -81,9 +82,28 @@ def write(chorus, runs, games, seeds, single_steps, multi_steps, distill_steps, 
         for s in scores:
             means.append(statistics.mean(s))
             medians.append(statistics.median(s))
+        suite_scores[variant] = (means, medians)
         lines.append(f"| {variant} | {len(reports)} | " + " | ".join(cells) + f" | {spread(means)} | {spread(medians)} |")
     lines += ["", "Cells: return (% of the single-game agent). popart: `minatar-popart-ppo`; plain: `minatar-ppo`; clipped: "
               "`minatar-ppo` with `reward_clip: 1`.", ""]
+    # The pre-stated test, applied mechanically to the table's numbers (mean ± std over seeds): suite means compared
+    # against the larger std of the two variants' means, suite medians against the larger std of their medians.
+    if "popart" in suite_scores and all(len(suite_scores[v][0]) > 1 for v in suite_scores):
+        verdicts = []
+        pm, pd = suite_scores["popart"]
+        for other in [v for v in variants if v != "popart" and v in suite_scores]:
+            om, od = suite_scores[other]
+            mean_gap, mean_spread = statistics.mean(pm) - statistics.mean(om), max(statistics.pstdev(pm), statistics.pstdev(om))
+            median_gap, median_spread = statistics.mean(pd) - statistics.mean(od), max(statistics.pstdev(pd), statistics.pstdev(od))
+            if mean_gap > mean_spread and median_gap >= -median_spread:
+                verdict = "helps"
+            elif mean_gap < -mean_spread:
+                verdict = "loses"
+            else:
+                verdict = "tie"
+            verdicts.append(f"against {other}: suite mean {mean_gap:+.3f} (larger seed std {mean_spread:.3f}), suite median "
+                            f"{median_gap:+.3f} (larger seed std {median_spread:.3f}) → **{verdict}**")
+        lines += ["**The test, applied:** " + "; ".join(verdicts) + ".", ""]
 
     # 3. distillation
     lines += [f"## 3. Distillation: the single-game agents of seed s → one student (seed s), {distill_steps / 1e6:g}M env steps", "",
