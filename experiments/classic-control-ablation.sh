@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Ablation of what makes one network solve classic-control (and what it does on gridworld-mix):
-# per-task observation normalisation, gradient surgery and task sampling weights, on top of the
-# popart-ppo recipe as it was before normalisation (raw observations). Variants:
-#   popart-ppo          raw observations
-#   +norm               normalize_observations: true
-#   +norm+pcgrad        and gradient_surgery: pcgrad
-#   +norm+gradnorm      and gradient_surgery: gradnorm (GradNorm, α = 0)
-#   +norm+weight        and the suite's WEIGHTED tasks (default MountainCar-v0) at sampling_weight: 2
+# Ablation of what makes one network solve classic-control (and what it does on gridworld-mix), each
+# variant one change to the default `popart-ppo` (observations normalised per task, advantages
+# standardised per task and rollout). Variants:
+#   popart-ppo                  the default
+#   raw-observations            normalize_observations: false (popart-ppo before the classic-control recipe)
+#   unstandardized-advantages   normalize_advantages: false (advantages only scaled by PopArt's 1/σ)
+#   +pcgrad                     gradient_surgery: pcgrad
+#   +gradnorm                   gradient_surgery: gradnorm (GradNorm, α = 0)
+#   +weight                     the suite's WEIGHTED tasks (default MountainCar-v0) at sampling_weight: 2
 # Each run is evaluated on 20 episodes per task with a held-out evaluation seed (1000 + seed); "steps to
 # solve" is the first metrics row at which every task's training return (mean of the episodes finished
 # in that interval) is at its solved_return. Writes experiments/results/<suite>-ablation.md.
@@ -22,18 +23,20 @@ chorus=${CHORUS:-.build/release/chorus}
 out=experiments/results; runs=runs/$suite-ablation/$steps
 mkdir -p "$out" "$runs"
 weighted=(${WEIGHTED:-MountainCar-v0})
-variant() {  # NAME → a preset file: popart-ppo with raw observations and the variant's keys added
+variant() {  # NAME → a preset file: popart-ppo with the variant's change
   local file="$runs/$1.yaml"
-  grep -v '^normalize_observations:' agents/popart-ppo.yaml > "$file"
   case "$1" in
-    +norm | +norm+weight) echo "normalize_observations: true" >> "$file" ;;
-    +norm+pcgrad) printf 'normalize_observations: true\ngradient_surgery: pcgrad\n' >> "$file" ;;
-    +norm+gradnorm) printf 'normalize_observations: true\ngradient_surgery: gradnorm\n' >> "$file" ;;
+    raw-observations) grep -v '^normalize_observations:' agents/popart-ppo.yaml > "$file"; echo "normalize_observations: false" >> "$file" ;;
+    unstandardized-advantages) grep -v '^normalize_advantages:' agents/popart-ppo.yaml > "$file"; echo "normalize_advantages: false" >> "$file" ;;
+    +pcgrad) cp agents/popart-ppo.yaml "$file"; echo "gradient_surgery: pcgrad" >> "$file" ;;
+    +gradnorm) cp agents/popart-ppo.yaml "$file"; echo "gradient_surgery: gradnorm" >> "$file" ;;
+    popart-ppo | +weight) cp agents/popart-ppo.yaml "$file" ;;
+    *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
   echo "$file"
 }
-suite_file() {  # NAME → the suite to train on: the catalogue suite, or for +norm+weight a copy with weights
-  if [ "$1" != +norm+weight ]; then echo "$suite"; return; fi
+suite_file() {  # NAME → the suite to train on: the catalogue suite, or for +weight a copy with weights
+  if [ "$1" != +weight ]; then echo "$suite"; return; fi
   local file="$runs/$suite-weighted.yaml"
   python3 - "environments/$suite.yaml" "$file" "${weighted[@]}" <<'PY'
 import re, sys
@@ -50,7 +53,7 @@ open(target, "w").write("".join(lines))
 PY
   echo "$file"
 }
-variants=(${VARIANTS:-popart-ppo +norm +norm+pcgrad +norm+gradnorm +norm+weight})
+variants=(${VARIANTS:-popart-ppo raw-observations unstandardized-advantages +pcgrad +gradnorm +weight})
 for name in "${variants[@]}"; do
   preset=$(variant "$name"); tasks=$(suite_file "$name")
   for seed in "${seeds[@]}"; do
@@ -69,7 +72,7 @@ python3 - "$out/$suite-ablation.md" "$suite" "$steps" "$runs" "${seeds[@]}" <<'P
 import csv, json, os, statistics, sys
 path, suite, steps, runs, seeds = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
 # every variant with finished runs, not only the ones asked for this time (a later call may add a variant)
-known = ["popart-ppo", "+norm", "+norm+pcgrad", "+norm+gradnorm", "+norm+weight"]
+known = ["popart-ppo", "raw-observations", "unstandardized-advantages", "+pcgrad", "+gradnorm", "+weight"]
 variants = [v for v in known if all(os.path.exists(f"{runs}/{v}-s{seed}/eval.json") for seed in seeds)]
 
 def steps_to_solve(run, thresholds):

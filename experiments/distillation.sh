@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Policy distillation (Rusu et al. 2015; Parisotto et al. 2015): single-task teachers → one student.
 #
-# 1. Teachers: one popart-ppo run per task of `classic-control` (600k steps each) and of
+# 1. Teachers: one popart-ppo-raw run per task of `classic-control` (600k steps each) and of
 #    `gridworld-mix` (500k steps each), seed 1.
-# 2. Students: each suite distilled from its teacher runs with the `distill` preset (popart-ppo sizes)
+# 2. Students: each suite distilled from its teacher runs with the `distill` preset (popart-ppo-raw sizes)
 #    and `distill-small` (under a quarter of one teacher network), seeds 1 2 3, 1M env steps.
 #    Reported: each task's student score as a % of its teacher's (normalised scores, same 20 evaluation
 #    episodes), the geometric mean over tasks whose teacher beats random, and parameter counts.
@@ -33,7 +33,7 @@ def sh(*args):
 
 def teacher(job):
     suite, task, steps = job
-    sh("train", "--suite", suite, "--task", task, "--agent", "popart-ppo", "--steps", str(steps), "--seed", "1",
+    sh("train", "--suite", suite, "--task", task, "--agent", "popart-ppo-raw", "--steps", str(steps), "--seed", "1",
        "--out", f"{runs}/teacher-{task}", "--eval-episodes", "20")
     if not report_only: print(f"teacher {task} trained", flush=True)
 
@@ -69,7 +69,7 @@ def geo(values):
     return math.exp(sum(map(math.log, values)) / len(values)) if values else None
 def pct(v): return "n/a" if v is None else f"{v:.1f}%"
 
-lines = ["Teachers: one `popart-ppo` run per task (classic-control 600k steps, gridworld-mix 500k steps, seed 1).",
+lines = ["Teachers: one `popart-ppo-raw` run per task (classic-control 600k steps, gridworld-mix 500k steps, seed 1).",
          "Students: `chorus distill` from those runs, 1M env steps, student-driven data, KL at τ = 1.",
          "% of teacher: the student's normalised score over its teacher's on the same 20 evaluation episodes (n/a when the teacher is no better than random).", ""]
 for suite, (tasks, _) in suites.items():

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Distral on box and discrete actions together: `classic-control` (three discrete tasks, two box tasks)
-# with distral-klent-2col and distral-kl-1col (Gaussian π₀ for the box tasks) against popart-ppo, same
+# with distral-klent-2col and distral-kl-1col (Gaussian π₀ for the box tasks) against popart-ppo-raw, same
 # budget and seeds, each run evaluated on 20 episodes per task with a held-out seed (1000 + seed).
 # Writes experiments/results/distral-classic-control.md; runs go to runs/distral-classic-control.
 #
@@ -12,7 +12,7 @@ seeds=("${@:-1}"); seeds=(${seeds[@]})
 chorus=${CHORUS:-.build/release/chorus}
 [ -x "$chorus" ] || swift build -c release >/dev/null
 runs=runs/distral-classic-control; mkdir -p "$runs" experiments/results
-agents=(popart-ppo distral-klent-2col distral-kl-1col)
+agents=(popart-ppo-raw distral-klent-2col distral-kl-1col)
 for agent in "${agents[@]}"; do
   for seed in "${seeds[@]}"; do
     dir="$runs/$agent-s$seed"

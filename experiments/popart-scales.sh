@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the PopArt effect (Hessel et al. 2019) on the `popart-scales` suite: four tasks whose
-# rewards are scaled ×0.01 … ×1000. The same PPO recipe is trained with PopArt (`popart-ppo`) and
+# rewards are scaled ×0.01 … ×1000. The same PPO recipe is trained with PopArt (`popart-ppo-raw`) and
 # without (`shared`), same budget and seeds; each run is evaluated on 20 episodes per task.
 # Writes experiments/results/popart-scales.md (a markdown table) and popart-scales.svg (curves).
 #
@@ -13,7 +13,7 @@ swift build -c release >/dev/null
 chorus=.build/release/chorus
 out=experiments/results; runs=runs/popart-scales
 mkdir -p "$out" "$runs"
-for agent in popart-ppo shared; do
+for agent in popart-ppo-raw shared; do
   for seed in "${seeds[@]}"; do
     dir="$runs/$agent-s$seed"; rm -rf "$dir"
     echo "== $agent seed $seed"
@@ -21,12 +21,12 @@ for agent in popart-ppo shared; do
     "$chorus" eval "$dir" --episodes 20 --json "$dir/eval.json" >/dev/null
   done
 done
-"$chorus" plot "$runs"/popart-ppo-s"${seeds[0]}" "$runs"/shared-s"${seeds[0]}" -o "$out/popart-scales.svg" >/dev/null
+"$chorus" plot "$runs"/popart-ppo-raw-s"${seeds[0]}" "$runs"/shared-s"${seeds[0]}" -o "$out/popart-scales.svg" >/dev/null
 python3 - "$out/popart-scales.md" "$steps" "$runs" "${seeds[@]}" <<'PY'
 import json, statistics, sys
 path, steps, runs, seeds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 rows, tasks = {}, []
-for agent in ["popart-ppo", "shared"]:
+for agent in ["popart-ppo-raw", "shared"]:
     for seed in seeds:
         report = json.load(open(f"{runs}/{agent}-s{seed}/eval.json"))
         for t in report["tasks"]:
@@ -35,7 +35,7 @@ for agent in ["popart-ppo", "shared"]:
 lines = [f"Normalised score `(R − R_random)/(R_solved − R_random)` after {int(steps):,} env steps, "
          f"mean ± std over seeds {', '.join(seeds)} (20 evaluation episodes per task and seed).", "",
          "| agent | " + " | ".join(tasks) + " | tasks ≥ 0.9 |", "|---|" + "---|" * (len(tasks) + 1)]
-for agent in ["popart-ppo", "shared"]:
+for agent in ["popart-ppo-raw", "shared"]:
     cells, good = [], 0
     for task in tasks:
         v = rows[(agent, task)]; m = statistics.mean(v); s = statistics.pstdev(v)

@@ -162,6 +162,24 @@ import Testing
         #expect(a.statistics[0].episodes > unweighted.statistics[0].episodes, "three times the CartPole environments finish more episodes")
     }
 
+    /// `entropy_schedule: linear` anneals c_H to 0 over the budget; `constant` keeps it.
+    @Test func entropyScheduleAnnealsTheCoefficient() throws {
+        var c = AgentConfiguration.tiny
+        c.entropyCoefficient = 0.02
+        c.entropySchedule = .linear
+        let learner = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 1)
+        c.totalSteps = 4 * learner.stepsPerIteration
+        let annealed = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 1)
+        c.entropySchedule = .constant
+        let constant = ActorCriticLearner(tasks: Self.mixed.tasks, configuration: c, seed: 1)
+        #expect(annealed.entropyCoefficient == 0.02)
+        for _ in 0..<2 { try annealed.iterate(); try constant.iterate() }
+        #expect(abs(annealed.entropyCoefficient - 0.01) < 1e-12 && constant.entropyCoefficient == 0.02)
+        #expect(parameters(annealed) != parameters(constant), "the smaller bonus changes the second update")
+        let text = AgentConfiguration.tiny.yaml.replacingOccurrences(of: "entropy_schedule: constant", with: "entropy_schedule: linear")
+        #expect(try AgentConfiguration.parse(text, file: "test.yaml").entropySchedule == .linear)
+    }
+
     @Test func explainedVarianceIsOneForPerfectValuesAndZeroForTheMean() {
         #expect(ActorCriticLearner.explainedVariance(returns: [1, 2, 3, 6], values: [1, 2, 3, 6]) == 1)
         #expect(ActorCriticLearner.explainedVariance(returns: [1, 2, 3, 6], values: [3, 3, 3, 3]) == 0)

@@ -70,6 +70,8 @@ public struct AgentConfiguration: Equatable, Sendable {
     /// Learning rewards clipped to `[−rewardClip, rewardClip]` (the Atari convention); 0 = off.
     public var rewardClip = 0.0
     public var entropyCoefficient = 0.0
+    /// `linear` anneals `entropy_coef` to 0 over `total_steps` (exploration early, none to drift on late).
+    public var entropySchedule = Schedule.constant
     public var valueCoefficient = 0.5
     public var maxGradientNorm = 0.5
     public var optimizer = OptimizerKind.adam
@@ -93,7 +95,8 @@ public struct AgentConfiguration: Equatable, Sendable {
         "name", "algorithm", "architecture", "network", "envs_per_task", "rollout_steps", "total_steps", "gamma",
         "estimator", "actor_learner", "actor_lag", "lag_correction", "gae_lambda", "vtrace_rho_bar", "vtrace_c_bar", "epochs", "minibatches",
         "clip_range",
-        "clip_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip", "gradient_surgery", "reward_clip",
+        "clip_schedule", "entropy_schedule", "value_clip_range", "normalize_advantages", "normalize_observations", "observation_clip",
+        "gradient_surgery", "reward_clip",
         "frozen", "gradnorm_rate",
         "entropy_coef",
         "value_coef",
@@ -131,6 +134,7 @@ public struct AgentConfiguration: Equatable, Sendable {
         optimizer = try choice("optimizer", optimizer)
         learningRateSchedule = try choice("lr_schedule", learningRateSchedule)
         clipSchedule = try choice("clip_schedule", clipSchedule)
+        entropySchedule = try choice("entropy_schedule", entropySchedule)
         if let network = f["network"] {
             let n = try network.mapping(allowedKeys: Self.networkKeys)
             func sizes(_ key: String, _ current: [Int], allowEmpty: Bool) throws(ChorusError) -> [Int] {
@@ -306,6 +310,7 @@ public struct AgentConfiguration: Equatable, Sendable {
             reward_clip: \(rewardClip)
             frozen: [\(frozen.map { ConfigurationNode.quoted($0) }.joined(separator: ", "))]
             entropy_coef: \(entropyCoefficient)
+            entropy_schedule: \(entropySchedule.rawValue)
             value_coef: \(valueCoefficient)
             max_grad_norm: \(maxGradientNorm)
             optimizer: \(optimizer.rawValue)

@@ -333,7 +333,7 @@ public final class ActorCriticLearner {
                     "non-finite loss in task '\(tasks[i].name)' at step \(environmentSteps) (policy \(terms.policy), value \(terms.value), entropy \(terms.entropy))"
                 )
             }
-            terms.total = terms.policy + configuration.valueCoefficient * terms.value - configuration.entropyCoefficient * terms.entropy
+            terms.total = terms.policy + configuration.valueCoefficient * terms.value - entropyCoefficient * terms.entropy
             if policy.distral != nil {
                 let distral = distralGradients(task: i, rows: rows[i])
                 guard distral.loss.isFinite else {
@@ -366,6 +366,13 @@ public final class ActorCriticLearner {
             case .distilled: gradient.copyRows(0..<gradient.rows, of: distilledGradients[task])
             }
         }
+    }
+
+    /// c_H at the current step: `entropy_coef`, or with `entropy_schedule: linear` annealed to 0 over `total_steps`.
+    var entropyCoefficient: Double {
+        let c = configuration
+        guard c.entropySchedule == .linear else { return c.entropyCoefficient }
+        return c.entropyCoefficient * (1 - min(1, Double(environmentSteps) / Double(max(c.totalSteps, 1))))
     }
 
     /// Whether the update combines per-task gradients (`gradient_surgery` set, and parameters that several tasks share).
@@ -508,7 +515,7 @@ public final class ActorCriticLearner {
         valueGradients[i].reshape(rows: rowCount, columns: 1)
         var policyLoss = 0.0, valueLoss = 0.0, entropy = 0.0
         let rollout = learningRollouts[i]
-        let entropyCoefficient = Float(settings.entropyCoefficient)
+        let entropyCoefficient = Float(self.entropyCoefficient)
 
         let policyLossKind: PolicyGradientLoss = settings.algorithm == .ppo ? .ppo(clipRange: clipRange) : .a2c
         var approximateKullbackLeibler = 0.0, clipped = 0

@@ -47,17 +47,45 @@ enum TrainingBenchmark {
             ))
         notes.append("CartPole: \(solvedTimes.count)/5 seeds reached 475; times " + times.map { String(format: "%.2fs", $0) }.joined(separator: " "))
 
-        // Throughput on the classic-control suite.
+        // Throughput on the classic-control suite, and what observation normalisation and gradient surgery
+        // (one backward pass per task) cost on top of popart-ppo, measured side by side.
         let suite = try catalogue.loadSuite("classic-control")
-        for agent in ["a2c", "popart-ppo"] {
-            var c = try AgentConfiguration.load(agent, catalogue: catalogue)
+        let variants: [(label: String, agent: String, configure: (inout AgentConfiguration) -> Void)] = [
+            ("a2c", "a2c", { _ in }),
+            ("popart-ppo, raw observations", "popart-ppo", { $0.normalizeObservations = false }),
+            ("popart-ppo, normalize_observations", "popart-ppo", { $0.normalizeObservations = true }),
+            (
+                "popart-ppo, normalized + pcgrad", "popart-ppo",
+                {
+                    $0.normalizeObservations = true; $0.gradientSurgery = .pcgrad
+                }
+            ),
+            (
+                "popart-ppo, normalized + gradnorm", "popart-ppo",
+                {
+                    $0.normalizeObservations = true; $0.gradientSurgery = .gradnorm
+                }
+            ),
+        ]
+        var rates: [String: Double] = [:]
+        for variant in variants {
+            var c = try AgentConfiguration.load(variant.agent, catalogue: catalogue)
             c.environmentsPerTask = 16
+            variant.configure(&c)
             let trainer = ActorCriticLearner(tasks: suite.tasks, configuration: c, seed: 1, threads: threads)
             try? trainer.iterate()  // warm up
             let start = Date(), first = trainer.environmentSteps
             while Date().timeIntervalSince(start) < seconds { try? trainer.iterate() }
             let rate = Double(trainer.environmentSteps - first) / Date().timeIntervalSince(start)
-            rows.append(("\(agent) classic-control, 16 envs/task (steps/s)", [rate, .nan]))
+            rates[variant.label] = rate
+            rows.append(("\(variant.label) classic-control, 16 envs/task (steps/s)", [rate, .nan]))
+        }
+        if let raw = rates[variants[1].label], let normalized = rates[variants[2].label] {
+            notes.append(
+                String(
+                    format:
+                        "popart-ppo classic-control: normalize_observations %.3f× the steps/s of raw observations; pcgrad %.2f×, gradnorm %.2f× of normalized",
+                    normalized / raw, (rates[variants[3].label] ?? .nan) / normalized, (rates[variants[4].label] ?? .nan) / normalized))
         }
         // Pipelined vs synchronous actor–learner (PopArt-IMPALA recipes), with the synchronous run's shares
         // of acting and learning: overlapping them can at best reach (act + learn) / max(act, learn).
