@@ -126,7 +126,7 @@ lines = [f"`{suite}`, one network, {steps:,} env steps in all. Each variant is o
          "likely action on the same episodes. Score: mean normalised score over tasks (sampled). Steps to solve: per seed, the "
          "first metrics row at which every task's training return was at its threshold (— never).", "",
          "| variant | seeds | " + " | ".join(tasks) + " | all solved | all solved (greedy) | score | steps to solve |",
-         "|---|---|" + "---|" * (len(tasks) + 3)] + rows
+         "|---|---|" + "---|" * (len(tasks) + 4)] + rows
 open(path, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
