@@ -235,8 +235,7 @@ public final class ActorCriticLearner {
     ///    term on π₀), summed over tasks, backpropagated, and applied by the shared `OptimizationStep`.
     public func update() throws(TrainingError) {
         let settings = configuration
-        let progress = min(1, Double(environmentSteps) / Double(max(settings.totalSteps, 1)))
-        let clipRange = settings.clipSchedule == .linear ? settings.clipRange * (1 - progress) : settings.clipRange
+        let clipRange = settings.clipSchedule == .linear ? settings.clipRange * (1 - budgetProgress) : settings.clipRange
 
         // 0. Pipelined: values and importance weights under the current parameters.
         if actor != nil { reevaluateRollouts() }
@@ -368,11 +367,13 @@ public final class ActorCriticLearner {
         }
     }
 
+    /// The share of `total_steps` taken so far, in [0, 1] (the linear clip and entropy schedules).
+    private var budgetProgress: Double { min(1, Double(environmentSteps) / Double(max(configuration.totalSteps, 1))) }
+
     /// c_H at the current step: `entropy_coef`, or with `entropy_schedule: linear` annealed to 0 over `total_steps`.
     var entropyCoefficient: Double {
-        let c = configuration
-        guard c.entropySchedule == .linear else { return c.entropyCoefficient }
-        return c.entropyCoefficient * (1 - min(1, Double(environmentSteps) / Double(max(c.totalSteps, 1))))
+        let c = configuration.entropyCoefficient
+        return configuration.entropySchedule == .linear ? c * (1 - budgetProgress) : c
     }
 
     /// Whether the update combines per-task gradients (`gradient_surgery` set, and parameters that several tasks share).
