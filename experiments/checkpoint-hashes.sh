@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains short ppo, popart-ppo, popart-ppo-raw, distral-klent-2col and distill runs with fixed seeds and prints a SHA-256
+# Trains short ppo, popart-ppo, popart-ppo-raw, popart-impala (pipelined), distral-klent-2col and distill runs with fixed seeds and prints a SHA-256
 # of each final checkpoint's tensors (names, dtypes, shapes and bytes; metadata excluded), so that a
 # refactor can show that the same seed still gives the same numbers bit for bit (on the same machine:
 # OpenBLAS kernels may differ in the last bit between CPUs). The second hash leaves out `state.statistics`
@@ -15,10 +15,11 @@ run() { local name=$1; shift; "$chorus" "$@" --out "$out/$name" --overwrite >/de
 run ppo train --suite cartpole --agent ppo --steps 20000 --seed 1 --eval-episodes 1
 run popart-ppo train --suite classic-control --agent popart-ppo --steps 30000 --seed 2 --eval-episodes 1
 run popart-ppo-raw train --suite classic-control --agent popart-ppo-raw --steps 30000 --seed 2 --eval-episodes 1
+run popart-impala train --suite classic-control --agent popart-impala --steps 40000 --seed 2 --eval-episodes 1
 run distral-klent-2col train --suite gridworld-goals --agent distral-klent-2col --steps 20000 --seed 3 --eval-episodes 1
 run distill distill --teachers agents/pretrained/classic-control --suite classic-control --task CartPole-v1,Pendulum-v1 \
     --agent distill-small --steps 8000 --seed 4 --eval-episodes 1
-for name in ppo popart-ppo popart-ppo-raw distral-klent-2col distill; do
+for name in ppo popart-ppo popart-ppo-raw popart-impala distral-klent-2col distill; do
     python3 - "$out/$name/checkpoints/latest.safetensors" "$name" <<'PY'
 import hashlib, json, struct, sys
 data = open(sys.argv[1], "rb").read()

@@ -11,4 +11,6 @@ static inline MPI_Op CMPI_Sum(void) { return MPI_SUM; }
 static inline MPI_Op CMPI_Max(void) { return MPI_MAX; }
 static inline void *CMPI_InPlace(void) { return MPI_IN_PLACE; }
 static inline int CMPI_ThreadFunneled(void) { return MPI_THREAD_FUNNELED; }
+static inline int CMPI_ThreadMultiple(void) { return MPI_THREAD_MULTIPLE; }
+static inline MPI_Comm CMPI_CommNull(void) { return MPI_COMM_NULL; }
 static inline int CMPI_Success(void) { return MPI_SUCCESS; }

@@ -17,6 +17,11 @@ public protocol Communicator: AnyObject {
     func broadcast(_ buffer: inout [Float])
     /// Every rank's `values`, in rank order, copied bit for bit (lengths may differ between ranks).
     func allgather(_ values: [Double]) -> [[Double]]
+    /// A communicator over the same ranks whose collectives never match this one's, for a second thread
+    /// that makes collective calls of its own (collective: every rank calls it, in the same order).
+    func duplicate() -> any Communicator
+    /// Whether two threads may make calls at once (each on its own `duplicate`): MPI's `MPI_THREAD_MULTIPLE`.
+    var allowsConcurrentThreads: Bool { get }
     /// Returns once every rank has called it.
     func barrier()
     /// Stops every rank at once with exit code `code` (after one rank failed where the others may be waiting).

@@ -3,18 +3,24 @@ import CMPI
 
 /// The processes started by `mpirun` or `srun` (`MPI_COMM_WORLD`), over Open MPI.
 ///
-/// Initialised with `MPI_THREAD_FUNNELED`: environments step on several threads, but only the main
-/// thread calls MPI. Started without a launcher it is rank 0 of 1. `finalize` must run before the
-/// process exits (Swift runs no deinitialiser for a process's last objects).
+/// Initialised asking for `MPI_THREAD_MULTIPLE` and accepting `MPI_THREAD_FUNNELED`: environments step
+/// on several threads, and only a pipelined actor–learner makes calls from two threads at once (each
+/// on its own `duplicate`), which needs the former. Started without a launcher it is rank 0 of 1.
+/// `finalize` must run before the process exits (Swift runs no deinitialiser for a process's last objects).
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
+    public let allowsConcurrentThreads: Bool
+    /// `MPI_COMM_WORLD`, or a duplicate of it.
+    private let comm: MPI_Comm
+    /// Whether this object joined MPI (and so ends it); duplicates do not.
+    private let ownsSession: Bool
     private var finalized = false
 
     /// Joins `MPI_COMM_WORLD`; throws when MPI cannot start or does not offer funnelled threads.
     public init() throws(CommunicationError) {
         var provided: Int32 = 0
-        guard MPI_Init_thread(nil, nil, CMPI_ThreadFunneled(), &provided) == CMPI_Success() else {
+        guard MPI_Init_thread(nil, nil, CMPI_ThreadMultiple(), &provided) == CMPI_Success() else {
             throw CommunicationError("MPI_Init_thread failed")
         }
         var rank: Int32 = 0, size: Int32 = 0
@@ -22,17 +28,33 @@ public final class MPICommunicator: Communicator {
         MPI_Comm_size(CMPI_CommWorld(), &size)
         self.rank = Int(rank)
         self.size = Int(size)
+        comm = CMPI_CommWorld()
+        ownsSession = true
+        allowsConcurrentThreads = provided >= CMPI_ThreadMultiple()
         guard provided >= CMPI_ThreadFunneled() else {
             MPI_Finalize()
             throw CommunicationError("the MPI library offers thread level \(provided), below MPI_THREAD_FUNNELED")
         }
     }
 
+    private init(duplicating other: MPICommunicator) {
+        var copy = CMPI_CommNull()
+        MPI_Comm_dup(other.comm, &copy)
+        comm = copy!
+        rank = other.rank
+        size = other.size
+        allowsConcurrentThreads = other.allowsConcurrentThreads
+        ownsSession = false
+    }
+
+    /// `MPI_Comm_dup`: the same ranks, a separate space of messages.
+    public func duplicate() -> any Communicator { MPICommunicator(duplicating: self) }
+
     public func allreduceSum(_ buffer: inout [Float]) {
         guard size > 1 else { return }
         let count = Int32(buffer.count)
         buffer.withUnsafeMutableBytes { bytes in
-            check(MPI_Allreduce(CMPI_InPlace(), bytes.baseAddress, count, CMPI_Float(), CMPI_Sum(), CMPI_CommWorld()), "MPI_Allreduce")
+            check(MPI_Allreduce(CMPI_InPlace(), bytes.baseAddress, count, CMPI_Float(), CMPI_Sum(), comm), "MPI_Allreduce")
         }
     }
 
@@ -40,7 +62,7 @@ public final class MPICommunicator: Communicator {
         guard size > 1 else { return }
         let count = Int32(buffer.count)
         buffer.withUnsafeMutableBytes { bytes in
-            check(MPI_Allreduce(CMPI_InPlace(), bytes.baseAddress, count, CMPI_Double(), CMPI_Sum(), CMPI_CommWorld()), "MPI_Allreduce")
+            check(MPI_Allreduce(CMPI_InPlace(), bytes.baseAddress, count, CMPI_Double(), CMPI_Sum(), comm), "MPI_Allreduce")
         }
     }
 
@@ -48,7 +70,7 @@ public final class MPICommunicator: Communicator {
         guard size > 1 else { return }
         let count = Int32(buffer.count)
         buffer.withUnsafeMutableBytes { bytes in
-            check(MPI_Bcast(bytes.baseAddress, count, CMPI_Float(), 0, CMPI_CommWorld()), "MPI_Bcast")
+            check(MPI_Bcast(bytes.baseAddress, count, CMPI_Float(), 0, comm), "MPI_Bcast")
         }
     }
 
@@ -58,7 +80,7 @@ public final class MPICommunicator: Communicator {
         var counts = [Int32](repeating: 0, count: size)
         var mine = Int32(values.count * MemoryLayout<Double>.size)
         counts.withUnsafeMutableBytes { all in
-            check(MPI_Allgather(&mine, 1, CMPI_Int(), all.baseAddress, 1, CMPI_Int(), CMPI_CommWorld()), "MPI_Allgather")
+            check(MPI_Allgather(&mine, 1, CMPI_Int(), all.baseAddress, 1, CMPI_Int(), comm), "MPI_Allgather")
         }
         var displacements = [Int32](repeating: 0, count: size)
         for r in 1..<size { displacements[r] = displacements[r - 1] + counts[r - 1] }
@@ -68,7 +90,7 @@ public final class MPICommunicator: Communicator {
             gathered.withUnsafeMutableBytes { receive in
                 check(
                     MPI_Allgatherv(
-                        send.baseAddress, mine, CMPI_Byte(), receive.baseAddress, counts, displacements, CMPI_Byte(), CMPI_CommWorld()),
+                        send.baseAddress, mine, CMPI_Byte(), receive.baseAddress, counts, displacements, CMPI_Byte(), comm),
                     "MPI_Allgatherv")
             }
         }
@@ -78,7 +100,7 @@ public final class MPICommunicator: Communicator {
         }
     }
 
-    public func barrier() { check(MPI_Barrier(CMPI_CommWorld()), "MPI_Barrier") }
+    public func barrier() { check(MPI_Barrier(comm), "MPI_Barrier") }
 
     public func abort(code: Int32) -> Never {
         MPI_Abort(CMPI_CommWorld(), code)
@@ -86,7 +108,7 @@ public final class MPICommunicator: Communicator {
     }
 
     public func finalize() {
-        guard !finalized else { return }
+        guard ownsSession, !finalized else { return }
         finalized = true
         MPI_Finalize()
     }

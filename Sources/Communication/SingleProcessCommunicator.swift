@@ -14,6 +14,8 @@ public final class SingleProcessCommunicator: Communicator {
     public func allreduceSum(_ buffer: inout [Double]) {}
     public func broadcast(_ buffer: inout [Float]) {}
     public func allgather(_ values: [Double]) -> [[Double]] { [values] }
+    public func duplicate() -> any Communicator { SingleProcessCommunicator() }
+    public var allowsConcurrentThreads: Bool { true }
     public func barrier() {}
     public func abort(code: Int32) -> Never { exit(code) }
     public func finalize() {}

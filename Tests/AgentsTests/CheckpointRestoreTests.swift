@@ -104,6 +104,20 @@ import Testing
         #expect(trainer.statistics.map(\.episodes) == (0..<3).map { Int(stats[$0 * width]) })
     }
 
+    /// Rank-local entries cross ranks packed as Doubles: every dtype, shape and byte comes back as it was.
+    @Test func aPackedEntryUnpacksToTheSameBytes() {
+        var contents = Safetensors()
+        contents.set("odd", Tensor(rows: 3, columns: 1, values: [1.5, -.infinity, .nan]))
+        contents.set("matrix", Tensor(rows: 2, columns: 2, values: [1, 2, 3, 4]))
+        contents.set("doubles", doubles: [0.1, -0.0])
+        contents.set("words", words: [UInt64.max, 7])
+        contents.set("empty", doubles: [])
+        for (name, entry) in contents.entries {
+            let back = CheckpointLayout.unpacked(CheckpointLayout.packed(entry), dtype: entry.dtype)
+            #expect(back == entry, "\(name)")
+        }
+    }
+
     @Test func anIntactCheckpointStillRestores() throws {
         let checkpoint = try Self.saved()
         let trainer = Self.freshTrainer()

@@ -47,15 +47,18 @@ struct DataParallelTrainingTests {
 
     /// A2C with PopArt and `envs_per_task` environments: one update per rollout, so 2 ranks × n and 1 × 2n
     /// learn from the same samples.
-    static func a2cAgent(environments: Int, normalizeObservations: Bool = false, gradientSurgery: String = "none") -> String {
+    static func a2cAgent(
+        environments: Int, normalizeObservations: Bool = false, gradientSurgery: String = "none", pipelined: Bool = false
+    ) -> String {
         """
         algorithm: a2c
         normalize_observations: \(normalizeObservations)
         gradient_surgery: \(gradientSurgery)
+        actor_learner: \(pipelined ? "pipelined" : "synchronous")
         network: {encoder: [16], torso: [16], head: []}
         envs_per_task: \(environments)
         rollout_steps: 8
-        estimator: nstep
+        estimator: \(pipelined ? "vtrace" : "nstep")
         optimizer: adam
         learning_rate: 0.0005
         popart: {enabled: true, beta: 0.01}
@@ -113,15 +116,20 @@ struct DataParallelTrainingTests {
     /// With `normalize_observations`, every rank merges all ranks' observations in rank order: the statistics
     /// are the single process's, up to the few-ulp parameter differences that move Pendulum's continuous actions.
     /// With gradient surgery, every rank combines the task gradients averaged over the ranks, as one process does.
-    @Test(arguments: ["plain", "normalized", "pcgrad", "gradnorm"])
+    /// Pipelined (with normalisation), each rank's actor gathers observations on its own communicator while its
+    /// learner reduces gradients on the other, and the run is still the single process's.
+    @Test(arguments: ["plain", "normalized", "pcgrad", "gradnorm", "pipelined"])
     func twoRanksOfNEnvironmentsMatchOneProcessOfTwoN(variant: String) throws {
         let normalizeObservations = variant != "plain", surgery = ["pcgrad", "gradnorm"].contains(variant) ? variant : "none"
+        let pipelined = variant == "pipelined"
         let dir = Fixtures.temporaryDirectory("mpi-match")
         let half = Fixtures.write(
-            Self.a2cAgent(environments: 4, normalizeObservations: normalizeObservations, gradientSurgery: surgery), to: "half.yaml", in: dir
+            Self.a2cAgent(environments: 4, normalizeObservations: normalizeObservations, gradientSurgery: surgery, pipelined: pipelined),
+            to: "half.yaml", in: dir
         ).path
         let whole = Fixtures.write(
-            Self.a2cAgent(environments: 8, normalizeObservations: normalizeObservations, gradientSurgery: surgery), to: "whole.yaml", in: dir
+            Self.a2cAgent(environments: 8, normalizeObservations: normalizeObservations, gradientSurgery: surgery, pipelined: pipelined),
+            to: "whole.yaml", in: dir
         ).path
         let common = ["train"] + Self.tasks + ["--steps", "768", "--seed", "9"]
         let parallel = try launch(ranks: 2, common + ["--agent", half, "--out", dir.appendingPathComponent("parallel").path])
@@ -160,9 +168,12 @@ struct DataParallelTrainingTests {
         }
     }
 
-    @Test func aRunSplitInTwoOnTwoRanksEndsWithTheSameBytes() throws {
+    /// Pipelined, the checkpoint also holds each rank's rollout waiting for its learner.
+    @Test(arguments: [false, true])
+    func aRunSplitInTwoOnTwoRanksEndsWithTheSameBytes(pipelined: Bool) throws {
         let dir = Fixtures.temporaryDirectory("mpi-resume")
-        let agent = Fixtures.write(Self.ppoAgent, to: "ppo.yaml", in: dir).path
+        let preset = Self.ppoAgent + (pipelined ? "\nactor_learner: pipelined\nestimator: vtrace\n" : "")
+        let agent = Fixtures.write(preset, to: "ppo.yaml", in: dir).path
         let whole = dir.appendingPathComponent("whole").path, split = dir.appendingPathComponent("split").path
         let train = ["train"] + Self.tasks + ["--agent", agent, "--seed", "4"]
         #expect(try launch(ranks: 2, train + ["--steps", "1152", "--out", whole]).status == 0)
@@ -177,5 +188,11 @@ struct DataParallelTrainingTests {
         #expect(a == b, "resumed on the same rank count: bit for bit")
         let checkpoint = try Checkpoint.decode([UInt8](b))
         #expect(checkpoint.contents.words(CheckpointLayout.rankEntry(CheckpointLayout.environmentWords(task: 1), rank: 1)) != nil)
+        let pending = CheckpointLayout.rankEntry(CheckpointLayout.pendingRollout(task: 1, "observations"), rank: 1)
+        #expect((checkpoint.contents.tensor(pending) != nil) == pipelined)
+        if pipelined {
+            let own = checkpoint.contents.tensor(CheckpointLayout.pendingRollout(task: 1, "observations"))
+            #expect(checkpoint.contents.tensor(pending) != own, "rank 1 keeps its own rollout, not rank 0's")
+        }
     }
 }

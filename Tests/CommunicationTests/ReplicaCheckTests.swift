@@ -13,6 +13,8 @@ import Testing
         func allreduceSum(_ buffer: inout [Double]) { for k in buffer.indices { buffer[k] *= 2 } }
         func broadcast(_ buffer: inout [Float]) {}
         func allgather(_ values: [Double]) -> [[Double]] { [values, otherFingerprint.map { [Double(bitPattern: $0)] } ?? values] }
+        func duplicate() -> any Communicator { self }
+        let allowsConcurrentThreads = false
         func barrier() {}
         func abort(code: Int32) -> Never { fatalError("abort \(code)") }
         func finalize() {}

@@ -36,24 +36,17 @@ extension ActorCriticLearner {
         return checkpoint
     }
 
-    /// Data-parallel runs: gathers every rank's own statistics and environment snapshots into rank 0's
-    /// `checkpoint` (collective: every rank calls it; only rank 0's checkpoint changes).
+    /// Data-parallel runs: gathers every rank's own statistics, environment snapshots and (pipelined) pending
+    /// rollout into rank 0's `checkpoint` (collective: every rank calls it; only rank 0's checkpoint changes).
     public func gatherRankStates(into checkpoint: inout Checkpoint) {
         guard communicator.size > 1 else { return }
         let mine = self.checkpoint(suite: "").contents
         for name in CheckpointLayout.rankLocalEntries(tasks: tasks.count) {
             guard let entry = mine.entries[name] else { continue }
-            // 8-byte values (F64, or U64 words) travel as Double bit patterns: the gather copies bits.
-            let values = mine.doubles(name) ?? (mine.words(name) ?? []).map { Double(bitPattern: $0) }
-            let all = communicator.allgather(values)
+            let all = communicator.allgather(CheckpointLayout.packed(entry))
             guard communicator.isRoot else { continue }
             for rank in 1..<communicator.size {
-                let own = CheckpointLayout.rankEntry(name, rank: rank)
-                if entry.dtype == .f64 {
-                    checkpoint.contents.set(own, doubles: all[rank])
-                } else {
-                    checkpoint.contents.set(own, words: all[rank].map(\.bitPattern))
-                }
+                checkpoint.contents.entries[CheckpointLayout.rankEntry(name, rank: rank)] = CheckpointLayout.unpacked(all[rank], dtype: entry.dtype)
             }
         }
     }

@@ -50,6 +50,9 @@ public final class ActorCriticLearner {
     let actor: PipelinedActor?
     /// Pipelined mode: whether rollout k, collected with θ_{k−1}, waits in `learningRollouts`.
     var hasPendingRollout = false
+    /// Pipelined mode: seconds each role has spent in its half of the iterations so far, and the iterations'
+    /// wall time (not checkpointed; for benchmarks and the console).
+    public private(set) var pipelineSeconds = (acting: 0.0, learning: 0.0, wall: 0.0)
 
     var rng: RandomGenerator
     /// The parameters several tasks' losses reach (gradient surgery works on these).
@@ -79,9 +82,6 @@ public final class ActorCriticLearner {
         communicator: any Communicator = SingleProcessCommunicator()
     ) {
         precondition(!tasks.isEmpty)
-        precondition(
-            communicator.size == 1 || configuration.actorLearner == .synchronous,
-            "data-parallel training is synchronous (TrainingRun refuses a pipelined preset on several ranks)")
         self.tasks = tasks
         self.configuration = configuration
         self.seed = seed
@@ -97,8 +97,10 @@ public final class ActorCriticLearner {
             tasks: tasks, heads: policy.tasks, configuration: configuration, seed: seed, threads: pipelined ? 1 : threads,
             shard: EnvironmentShard(rank: communicator.rank, ranks: communicator.size))
         if communicator.size > 1 {
+            // A pipelined actor gathers on a communicator of its own, so its collectives never meet the learner's.
+            let acting = pipelined ? communicator.duplicate() : communicator
             collector.gatherObservations = { batch in
-                let ranks = communicator.allgather(batch.storage.map(Double.init))
+                let ranks = acting.allgather(batch.storage.map(Double.init))
                 return Tensor(rows: batch.rows * ranks.count, columns: batch.columns, values: ranks.flatMap { $0.map(Float.init) })
             }
         }
@@ -116,12 +118,12 @@ public final class ActorCriticLearner {
         distilledGradients = valueGradients
         actionLogStdGradients = tasks.map { _ in [] }
         advantageScales = tasks.map { _ in 1 }
-        actor?.synchronize(with: policy, popArt: popArt)
         if communicator.size > 1 {
             broadcastParameters()
             // Gradient surgery reduces every task's gradient itself, before combining them (`backwardPerTask`).
             if !usesGradientSurgery { optimization.reduceGradients = { [gradientAllreduce] in gradientAllreduce.reduce($0) } }
         }
+        actor?.synchronize(with: policy, popArt: popArt)
     }
 
     /// Replaces every parameter by rank 0's (one flat broadcast).
@@ -157,7 +159,11 @@ public final class ActorCriticLearner {
         }
         // The actor collects rollout k+1 with θ_k while the learner computes θ_{k+1} from rollout k.
         let roles = PipelineRoles(actor: actor, learner: self)
+        let start = DispatchTime.now().uptimeNanoseconds
         DispatchQueue.concurrentPerform(iterations: 2) { role in roles.run(role) }
+        pipelineSeconds.acting += roles.seconds[0]
+        pipelineSeconds.learning += roles.seconds[1]
+        pipelineSeconds.wall += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if let failure = roles.failure { throw failure }
         takeCollection(of: actor)
         policy.observationNormalizer = actor.policy.observationNormalizer  // the statistics the actor has seen
@@ -186,7 +192,7 @@ public final class ActorCriticLearner {
     /// stay as initialised.
     public func warmStart(from checkpoint: Checkpoint) throws(CheckpointError) -> [String] {
         let copied = try checkpoint.warmStart(policy.parameters)
-        if let actor { try checkpoint.warmStart(actor.policy.parameters) }
+        actor?.restore(history: [(policy.parameters.flatMap(\.value.storage), popArt)])  // θ₀ is the warm-started network
         return copied
     }
 
@@ -239,6 +245,10 @@ public final class ActorCriticLearner {
 
         // 0. Pipelined: values and importance weights under the current parameters.
         if actor != nil { reevaluateRollouts() }
+        let minibatches = settings.algorithm == .ppo ? settings.minibatches : 1
+        let epochs = settings.algorithm == .ppo ? settings.epochs : 1
+        // One minibatch of every row in order is the re-evaluation's forward pass (value layers rerun after POP).
+        var reevaluated = actor != nil && minibatches == 1 && epochs == 1
 
         // 1–3. Targets, PopArt, advantages.
         var targets: [[Double]] = [], advantages: [[Double]] = []
@@ -275,8 +285,6 @@ public final class ActorCriticLearner {
         // 4. Gradient steps.
         // Each minibatch holds the same share of every task's rows. Tasks with the same number of rows
         // (all of them unless a suite sets `sampling_weight`) shuffle one order on from each other.
-        let minibatches = settings.algorithm == .ppo ? settings.minibatches : 1
-        let epochs = settings.algorithm == .ppo ? settings.epochs : 1
         var orders: [Int: [Int]] = [:]
         for rollout in learningRollouts where orders[rollout.count] == nil { orders[rollout.count] = Array(0..<rollout.count) }
         for _ in 0..<epochs {
@@ -290,7 +298,9 @@ public final class ActorCriticLearner {
                     let count = order.count
                     return Array(order[(minibatch * count / minibatches)..<((minibatch + 1) * count / minibatches)])
                 }
-                let losses = try minibatchGradients(rows: rows, targets: targets, advantages: advantages, clipRange: clipRange)
+                let losses = try minibatchGradients(
+                    rows: rows, targets: targets, advantages: advantages, clipRange: clipRange, reusingForwardPass: reevaluated)
+                reevaluated = false
                 for (i, terms) in losses.enumerated() {
                     statistics[i].policyLoss += terms.policy
                     statistics[i].valueLoss += terms.value
@@ -319,10 +329,18 @@ public final class ActorCriticLearner {
 
     /// Forward pass, losses and backward pass of one minibatch (`rows[i]` are task i's rollout rows):
     /// leaves `∂(Σ_i L_i)/∂θ` in every parameter's gradient and returns each task's loss terms. Throws,
-    /// before any gradient is used, when a loss is not finite.
-    func minibatchGradients(rows: [[Int]], targets: [[Double]], advantages: [[Double]], clipRange: Double) throws(TrainingError) -> [LossTerms] {
-        for i in tasks.indices { gather(task: i, rows: rows[i]) }
-        policy.forward(minibatchInputs)
+    /// before any gradient is used, when a loss is not finite. `reusingForwardPass`: the last forward pass
+    /// was on exactly these rows with the current parameters but the value layers' before POP, so only the
+    /// value layers run again (the same bits as a whole pass).
+    func minibatchGradients(
+        rows: [[Int]], targets: [[Double]], advantages: [[Double]], clipRange: Double, reusingForwardPass: Bool = false
+    ) throws(TrainingError) -> [LossTerms] {
+        if reusingForwardPass {
+            policy.rerunValueLayers()
+        } else {
+            for i in tasks.indices { gather(task: i, rows: rows[i]) }
+            policy.forward(minibatchInputs)
+        }
         policy.zeroGradients()
         var losses: [LossTerms] = []
         for i in tasks.indices {
@@ -454,7 +472,15 @@ public final class ActorCriticLearner {
     /// Pipelined mode: evaluates the learning rollouts under the current parameters θ_k. Their values `V(s_t)`
     /// and bootstrap values `V(s_T)` replace the actor's (from θ_{k−1}), and `log ρ_t = log π(a_t|s_t) − log μ(a_t|s_t)`
     /// become V-trace's importance weights; the interval's statistics count ρ and how often it exceeds ρ̄.
+    /// The rollout's forward pass comes last, so an update with one minibatch of every row in order
+    /// (A2C-style) backpropagates through it instead of running it again.
     private func reevaluateRollouts() {
+        for i in tasks.indices { minibatchInputs[i] = learningRollouts[i].lastObservations }
+        policy.forward(minibatchInputs)
+        for i in tasks.indices {
+            let values = policy.valueOutput(i)
+            for b in learningRollouts[i].bootstrap.indices { learningRollouts[i].bootstrap[b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
+        }
         for i in tasks.indices { minibatchInputs[i] = learningRollouts[i].observations }
         policy.forward(minibatchInputs)
         for i in tasks.indices {
@@ -477,12 +503,6 @@ public final class ActorCriticLearner {
                 }
             }
             distributions[i] = categorical
-        }
-        for i in tasks.indices { minibatchInputs[i] = learningRollouts[i].lastObservations }
-        policy.forward(minibatchInputs)
-        for i in tasks.indices {
-            let values = policy.valueOutput(i)
-            for b in learningRollouts[i].bootstrap.indices { learningRollouts[i].bootstrap[b] = popArt.unnormalize(Double(values[b, 0]), task: i) }
         }
     }
 
@@ -771,6 +791,8 @@ private final class PipelineRoles: @unchecked Sendable {
     let actor: PipelinedActor
     let learner: ActorCriticLearner
     var failure: TrainingError?
+    /// How long each role took.
+    var seconds = [0.0, 0.0]
 
     init(actor: PipelinedActor, learner: ActorCriticLearner) {
         self.actor = actor
@@ -778,6 +800,8 @@ private final class PipelineRoles: @unchecked Sendable {
     }
 
     func run(_ role: Int) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { seconds[role] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         if role == 0 {
             actor.collect()
         } else {

@@ -195,6 +195,12 @@ public final class MultiTaskPolicy: ParameterContainer {
         distilled?.forward(observations)
     }
 
+    /// Runs every task's value layer (the value head's last) again on its input from the last forward pass,
+    /// after POP rescaled it: the outputs are those a whole forward pass would give, bit for bit.
+    public func rerunValueLayers() {
+        for task in tasks { networks[task.network].rerunHeadOutputLayer(route: task.route, head: Output.value.rawValue) }
+    }
+
     /// Task i's policy-head output from the last forward pass: logits, or Gaussian means.
     public func policyOutput(_ task: Int) -> Tensor {
         networks[tasks[task].network].output(route: tasks[task].route, head: Output.policy.rawValue)

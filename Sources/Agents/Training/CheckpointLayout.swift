@@ -78,16 +78,37 @@ public enum CheckpointLayout {
         rank == 0 ? name : "state.rank.\(rank)." + name.dropFirst("state.".count)
     }
 
-    /// The entries each rank of a data-parallel run holds its own of, for `tasks` tasks.
+    /// The entries each rank of a data-parallel run holds its own of, for `tasks` tasks: its statistics,
+    /// environments and, pipelined, the rollout waiting for its learner (absent entries are left out).
     static func rankLocalEntries(tasks: Int) -> [String] {
-        [statistics] + (0..<tasks).flatMap { [environmentValues(task: $0), environmentWords(task: $0)] }
+        [statistics]
+            + (0..<tasks).flatMap { task in
+                [environmentValues(task: task), environmentWords(task: task)] + pendingFields.map { pendingRollout(task: task, $0) }
+            }
     }
 
-    /// `checkpoint` as rank `rank` resumes it: its own statistics and environments in place of rank 0's.
+    /// An entry as Doubles for a gather that copies bits: its shape's length, its shape, its byte count, then
+    /// its bytes as the bit patterns of 8-byte words (the last one zero-padded).
+    static func packed(_ entry: Safetensors.Entry) -> [Double] {
+        var bytes = entry.bytes
+        bytes.append(contentsOf: repeatElement(0, count: (8 - bytes.count % 8) % 8))
+        let words = bytes.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) }
+        return [Double(entry.shape.count)] + entry.shape.map(Double.init) + [Double(entry.bytes.count)] + words.map { Double(bitPattern: $0) }
+    }
+
+    /// The entry `packed` made (of type `dtype`).
+    static func unpacked(_ values: [Double], dtype: Safetensors.DType) -> Safetensors.Entry {
+        let rank = Int(values[0]), shape = values[1..<(1 + rank)].map { Int($0) }, count = Int(values[rank + 1])
+        let words = values[(rank + 2)...].map(\.bitPattern)
+        let bytes = words.withUnsafeBytes { Array($0.prefix(count)) }
+        return Safetensors.Entry(dtype: dtype, shape: shape, bytes: bytes)
+    }
+
+    /// `checkpoint` as rank `rank` resumes it: its own statistics, environments and pending rollout in place of rank 0's.
     public static func rankView(_ checkpoint: Checkpoint, rank: Int, tasks: Int) throws(CheckpointError) -> Checkpoint {
         guard rank > 0 else { return checkpoint }
         var view = checkpoint
-        for name in rankLocalEntries(tasks: tasks) {
+        for name in rankLocalEntries(tasks: tasks) where checkpoint.contents.entries[name] != nil {
             guard let entry = checkpoint.contents.entries[rankEntry(name, rank: rank)] else {
                 throw CheckpointError(problem: "the checkpoint has no \(rankEntry(name, rank: rank)) for rank \(rank)")
             }
@@ -102,6 +123,10 @@ public enum CheckpointLayout {
     public static func laggedParameters(_ index: Int) -> String { "state.actor.lagged.\(index).parameters" }
     public static func laggedPopArt(_ index: Int, _ field: String) -> String { "state.actor.lagged.\(index).popart.\(field)" }
     public static func pendingRollout(task: Int, _ field: String) -> String { "state.pending.\(task).\(field)" }
+    /// The fields of a pending rollout (`state.pending.i.<field>`).
+    static let pendingFields = [
+        "log_probabilities", "rewards", "discounts", "regularization", "values", "bootstrap", "observations", "last_observations", "actions",
+    ]
 
     /// Stores task i's rollout waiting for the learner (pipelined runs).
     static func storePending(_ rollout: TaskRollout, task i: Int, in checkpoint: inout Checkpoint) {

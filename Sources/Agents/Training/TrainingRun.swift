@@ -43,11 +43,11 @@ public final class TrainingRun {
         seed: UInt64, threads: Int, warmStart: String? = nil, communicator: any Communicator = SingleProcessCommunicator()
     ) throws(ChorusError) {
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
-        if communicator.size > 1, configuration.actorLearner != .synchronous {
+        if communicator.size > 1, configuration.actorLearner == .pipelined, !communicator.allowsConcurrentThreads {
             throw ChorusError(
                 file: configuration.name,
                 problem:
-                    "actor_learner: pipelined cannot run on \(communicator.size) MPI ranks yet (data-parallel training is synchronous); use one process or a preset without it"
+                    "actor_learner: pipelined on \(communicator.size) MPI ranks needs an MPI library with MPI_THREAD_MULTIPLE (the actor and the learner both communicate), and this one does not offer it; use one process or actor_learner: synchronous"
             )
         }
         let trainer = ActorCriticLearner(

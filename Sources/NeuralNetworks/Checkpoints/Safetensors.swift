@@ -18,6 +18,12 @@ public struct Safetensors: Equatable, Sendable {
         public var dtype: DType
         public var shape: [Int]
         public var bytes: [UInt8]
+
+        public init(dtype: DType, shape: [Int], bytes: [UInt8]) {
+            self.dtype = dtype
+            self.shape = shape
+            self.bytes = bytes
+        }
     }
 
     public var entries: [String: Entry] = [:]

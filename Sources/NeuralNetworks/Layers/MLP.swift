@@ -68,6 +68,16 @@ public final class MLP: ParameterContainer {
         return workspace.output
     }
 
+    /// Runs the last layer again on the input it had in the pass recorded in `workspace` (its parameters
+    /// changed since); the earlier layers' activations stay as they were.
+    @discardableResult
+    public func rerunLastLayer(_ workspace: inout Workspace) -> Tensor {
+        let last = layers.count - 1
+        layers[last].forward(workspace.values[last], into: &workspace.values[last + 1])
+        if activateOutput { activation.apply(&workspace.values[last + 1]) }
+        return workspace.output
+    }
+
     /// Backpropagates `outputGradient` through the pass recorded in `workspace`, accumulating parameter
     /// gradients; the input gradient is left in `workspace.inputGradient` when `needInputGradient`.
     public func backward(_ outputGradient: Tensor, workspace: inout Workspace, needInputGradient: Bool = true) {

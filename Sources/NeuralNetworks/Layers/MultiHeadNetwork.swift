@@ -81,6 +81,12 @@ public final class MultiHeadNetwork: ParameterContainer {
         }
     }
 
+    /// Runs the last layer of head number `head` of route `route` again on its input from the last forward
+    /// pass (that layer's parameters changed since); every other output and activation stays as it was.
+    public func rerunHeadOutputLayer(route: Int, head: Int) {
+        heads[routes[route].heads[head]]!.rerunLastLayer(&headWorkspaces[route][head])
+    }
+
     /// The output of head number `head` (in the route's list) for route `route`, from the last forward pass.
     public func output(route: Int, head: Int) -> Tensor { headWorkspaces[route][head].output }
 

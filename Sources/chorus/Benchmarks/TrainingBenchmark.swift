@@ -98,9 +98,10 @@ enum TrainingBenchmark {
             c.actorLearner = .synchronous
             let synchronous = ActorCriticLearner(tasks: suiteTasks, configuration: c, seed: 1, threads: 1)
             try? synchronous.iterate()
-            var acting = 0.0, learning = 0.0
+            var acting = 0.0, learning = 0.0, synchronousIterations = 0.0
             let first = synchronous.environmentSteps
             while acting + learning < seconds {
+                synchronousIterations += 1
                 let start = Date()
                 synchronous.collectRollout()
                 let collected = Date()
@@ -112,17 +113,29 @@ enum TrainingBenchmark {
             c.actorLearner = .pipelined
             let pipelined = ActorCriticLearner(tasks: suiteTasks, configuration: c, seed: 1, threads: 1)
             try? pipelined.iterate()
-            let start = Date(), firstPipelined = pipelined.environmentSteps
-            while Date().timeIntervalSince(start) < seconds { try? pipelined.iterate() }
+            let start = Date(), firstPipelined = pipelined.environmentSteps, warmUp = pipelined.pipelineSeconds
+            var pipelinedIterations = 0.0
+            while Date().timeIntervalSince(start) < seconds {
+                try? pipelined.iterate()
+                pipelinedIterations += 1
+            }
             let pipelinedRate = Double(pipelined.environmentSteps - firstPipelined) / Date().timeIntervalSince(start)
             let bound = (acting + learning) / max(acting, learning)
             rows.append(("\(agent) \(label), synchronous (steps/s)", [synchronousRate, .nan]))
             rows.append(("\(agent) \(label), pipelined (steps/s)", [pipelinedRate, .nan]))
+            let roles = pipelined.pipelineSeconds
             notes.append(
                 String(
                     format: "%@ %@: acting %.0f%%, learning %.0f%% of a synchronous iteration; pipelined/synchronous %.2f× (bound %.2f×)",
                     agent, label, 100 * acting / (acting + learning), 100 * learning / (acting + learning), pipelinedRate / synchronousRate,
                     bound))
+            notes.append(
+                String(
+                    format:
+                        "%@ %@ per iteration: synchronous %.2f ms (acting %.2f, learning %.2f); pipelined %.2f ms, its roles at once: acting %.2f, learning %.2f (re-evaluation included)",
+                    agent, label, 1000 * (acting + learning) / synchronousIterations, 1000 * acting / synchronousIterations,
+                    1000 * learning / synchronousIterations, 1000 * (roles.wall - warmUp.wall) / pipelinedIterations,
+                    1000 * (roles.acting - warmUp.acting) / pipelinedIterations, 1000 * (roles.learning - warmUp.learning) / pipelinedIterations))
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
