@@ -48,7 +48,9 @@ let package = Package(
                 "Randomness",
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .target(name: "NeuralNetworks", dependencies: ["Randomness", "CBLAS"]),
+        // Element-wise kernels with an AVX2 version chosen at load time; no FMA contraction, so every CPU gives the same bits.
+        .target(name: "CVectorMath", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
+        .target(name: "NeuralNetworks", dependencies: ["Randomness", "CBLAS", "CVectorMath"]),
         .target(name: "Agents", dependencies: ["Randomness", "Communication", "Environments", "NeuralNetworks"]),
         .target(
             name: "Viewer",
