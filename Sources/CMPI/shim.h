@@ -13,4 +13,6 @@ static inline void *CMPI_InPlace(void) { return MPI_IN_PLACE; }
 static inline int CMPI_ThreadFunneled(void) { return MPI_THREAD_FUNNELED; }
 static inline int CMPI_ThreadMultiple(void) { return MPI_THREAD_MULTIPLE; }
 static inline MPI_Comm CMPI_CommNull(void) { return MPI_COMM_NULL; }
+static inline MPI_Status *CMPI_StatusIgnore(void) { return MPI_STATUS_IGNORE; }
+static inline MPI_Request CMPI_RequestNull(void) { return MPI_REQUEST_NULL; }
 static inline int CMPI_Success(void) { return MPI_SUCCESS; }

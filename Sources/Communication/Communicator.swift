@@ -22,6 +22,14 @@ public protocol Communicator: AnyObject {
     func duplicate() -> any Communicator
     /// Whether two threads may make calls at once (each on its own `duplicate`): MPI's `MPI_THREAD_MULTIPLE`.
     var allowsConcurrentThreads: Bool { get }
+    /// Sends `values` to rank `destination` with `tag`; returns once the buffer may be reused (a large message
+    /// may wait for the matching `receive`). Point to point: only the two ranks take part.
+    func send(_ values: [Double], to destination: Int, tag: Int)
+    /// Starts sending `values` to `destination` and returns at once (`MPI_Isend`): the send completes while
+    /// this rank goes on; `wait()` on the result before the process ends.
+    func startSend(_ values: [Double], to destination: Int, tag: Int) -> any PendingSend
+    /// The next message with `tag` from rank `source`, whatever its length (blocks until it arrives).
+    func receive(from source: Int, tag: Int) -> [Double]
     /// Returns once every rank has called it.
     func barrier()
     /// Stops every rank at once with exit code `code` (after one rank failed where the others may be waiting).
@@ -41,4 +49,10 @@ extension Communicator {
         allreduceSum(&buffer)
         return buffer[0] > 0
     }
+}
+
+/// A send started by `startSend`.
+public protocol PendingSend: AnyObject {
+    /// Returns once the message has left this rank's buffer.
+    func wait()
 }

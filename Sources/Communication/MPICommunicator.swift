@@ -100,6 +100,29 @@ public final class MPICommunicator: Communicator {
         }
     }
 
+    public func send(_ values: [Double], to destination: Int, tag: Int) {
+        values.withUnsafeBytes { bytes in
+            check(MPI_Send(bytes.baseAddress, Int32(values.count), CMPI_Double(), Int32(destination), Int32(tag), comm), "MPI_Send")
+        }
+    }
+
+    public func startSend(_ values: [Double], to destination: Int, tag: Int) -> any PendingSend {
+        MPIPendingSend(values, destination: Int32(destination), tag: Int32(tag), comm: comm)
+    }
+
+    /// `MPI_Probe` for the length, then `MPI_Recv`.
+    public func receive(from source: Int, tag: Int) -> [Double] {
+        var status = MPI_Status()
+        check(MPI_Probe(Int32(source), Int32(tag), comm, &status), "MPI_Probe")
+        var count: Int32 = 0
+        check(MPI_Get_count(&status, CMPI_Double(), &count), "MPI_Get_count")
+        var values = [Double](repeating: 0, count: Int(count))
+        values.withUnsafeMutableBytes { bytes in
+            check(MPI_Recv(bytes.baseAddress, count, CMPI_Double(), Int32(source), Int32(tag), comm, CMPI_StatusIgnore()), "MPI_Recv")
+        }
+        return values
+    }
+
     public func barrier() { check(MPI_Barrier(comm), "MPI_Barrier") }
 
     public func abort(code: Int32) -> Never {
@@ -116,6 +139,28 @@ public final class MPICommunicator: Communicator {
     /// MPI's default error handler aborts the job, so a failure that returns is a library defect: stop here.
     private func check(_ status: Int32, _ call: String) {
         if status != CMPI_Success() { fatalError("\(call) failed with status \(status)") }
+    }
+}
+
+/// An `MPI_Isend` in flight, with the copy of the message it reads from until it completes.
+final class MPIPendingSend: PendingSend {
+    private let buffer: UnsafeMutableBufferPointer<Double>
+    private var request: MPI_Request? = CMPI_RequestNull()
+    private var done = false
+
+    init(_ values: [Double], destination: Int32, tag: Int32, comm: MPI_Comm) {
+        buffer = .allocate(capacity: max(values.count, 1))
+        _ = buffer.initialize(from: values)
+        let status = MPI_Isend(buffer.baseAddress, Int32(values.count), CMPI_Double(), destination, tag, comm, &request)
+        if status != CMPI_Success() { fatalError("MPI_Isend failed with status \(status)") }
+    }
+
+    func wait() {
+        guard !done else { return }
+        done = true
+        let status = MPI_Wait(&request, CMPI_StatusIgnore())
+        if status != CMPI_Success() { fatalError("MPI_Wait failed with status \(status)") }
+        buffer.deallocate()
     }
 }
 #endif

@@ -168,6 +168,57 @@ struct DataParallelTrainingTests {
         }
     }
 
+    /// A2C with V-trace and a constant learning rate, for the remote actors.
+    static func remoteAgent(_ mode: String) -> String {
+        a2cAgent(environments: 4, pipelined: true).replacingOccurrences(of: "actor_learner: pipelined", with: "actor_learner: \(mode)")
+            + "\nlr_schedule: constant\n"
+    }
+
+    /// One remote actor follows the pipelined actor–learner's schedule: rank 0's parameters, optimizer, PopArt and
+    /// statistics are those of one process with `actor_learner: pipelined` that counts the rollout waiting for its
+    /// learner (one iteration's steps more) — bit for bit.
+    @Test func oneRemoteActorIsThePipelinedActorLearner() throws {
+        let dir = Fixtures.temporaryDirectory("mpi-remote")
+        let remote = Fixtures.write(Self.remoteAgent("remote"), to: "remote.yaml", in: dir).path
+        let pipelined = Fixtures.write(Self.remoteAgent("pipelined"), to: "pipelined.yaml", in: dir).path
+        let iteration = 4 * 8 * 2  // envs × rollout steps × tasks
+        let common = ["train"] + Self.tasks + ["--seed", "5"]
+        let a = try launch(
+            ranks: 2, common + ["--agent", remote, "--steps", String(12 * iteration), "--out", dir.appendingPathComponent("remote").path])
+        #expect(a.status == 0 && a.output.contains("with 1 remote actor"), "\(a.output)")
+        let b = try launch(
+            ranks: 0, common + ["--agent", pipelined, "--steps", String(13 * iteration), "--out", dir.appendingPathComponent("one").path])
+        #expect(b.status == 0, "\(b.output)")
+        let x = try Checkpoint.read(from: dir.appendingPathComponent("remote/checkpoints/latest.safetensors")).contents
+        let y = try Checkpoint.read(from: dir.appendingPathComponent("one/checkpoints/latest.safetensors")).contents
+        var compared = 0
+        for name in x.entries.keys.sorted() where !name.hasPrefix("state.env.") && name != CheckpointLayout.progress {
+            #expect(x.entries[name] == y.entries[name], "\(name)")
+            compared += 1
+        }
+        #expect(compared > 20 && x.entries[CheckpointLayout.statistics] != nil)
+        #expect(x.words(CheckpointLayout.progress)?.last == 12, "12 updates")
+    }
+
+    /// Two remote actors: the round-robin schedule gives the same bytes twice; the actors' episodes reach the
+    /// metrics; a remote run cannot be resumed (its actors' environments are not in the checkpoint).
+    @Test func twoRemoteActorsTwiceWriteByteIdenticalCheckpoints() throws {
+        let dir = Fixtures.temporaryDirectory("mpi-remote-twice")
+        let agent = Fixtures.write(Self.remoteAgent("remote"), to: "remote.yaml", in: dir).path
+        var checkpoints: [Data] = []
+        for attempt in 0..<2 {
+            let out = dir.appendingPathComponent("run\(attempt)")
+            let result = try launch(ranks: 3, ["train"] + Self.tasks + ["--agent", agent, "--steps", "1536", "--seed", "6", "--out", out.path])
+            #expect(result.status == 0 && result.output.contains("with 2 remote actors"), "\(result.output)")
+            checkpoints.append(try Data(contentsOf: out.appendingPathComponent("checkpoints/latest.safetensors")))
+            let metrics = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
+            #expect(metrics.split(separator: "\n").dropFirst().contains { $0.split(separator: ",", omittingEmptySubsequences: false)[2] != "0" })
+        }
+        #expect(checkpoints[0] == checkpoints[1])
+        let resumed = try launch(ranks: 3, ["train", "--resume", dir.appendingPathComponent("run0").path, "--steps", "3072"])
+        #expect(resumed.status != 0 && resumed.output.contains("cannot be resumed") && resumed.output.contains("--init-from"), "\(resumed.output)")
+    }
+
     /// Pipelined, the checkpoint also holds each rank's rollout waiting for its learner.
     @Test(arguments: [false, true])
     func aRunSplitInTwoOnTwoRanksEndsWithTheSameBytes(pipelined: Bool) throws {

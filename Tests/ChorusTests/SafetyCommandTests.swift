@@ -193,6 +193,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: stale.path), "a killed process's temporary file is removed")
     }
 
+    /// Remote actors need other ranks: one process is refused before anything is written (so is normalisation).
+    @Test func remoteActorsWithoutMPIRanksAreRefused() throws {
+        let remote = Fixtures.write(TrainingCommandTests.quickAgent + "\nactor_learner: remote\nestimator: vtrace\n", to: "remote.yaml", in: dir)
+        let out = dir.appendingPathComponent("remote")
+        let result = try ChorusBinary.run(["train", "--suite", "cartpole", "--agent", remote.path, "--steps", "512", "--out", out.path], in: dir)
+        #expect(isCleanError(result) && result.error.contains("mpirun -np N") && result.error.hasPrefix("error: remote:"), "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test func aRefusedOrInvalidRunWritesNothing() throws {
         let folder = dir.appendingPathComponent("mine")
         Fixtures.write("data", to: "data.csv", in: folder)

@@ -24,6 +24,9 @@ public struct AgentConfiguration: Equatable, Sendable {
         /// The actor collects rollout k+1 with θ_k on one thread while the learner computes θ_{k+1} from
         /// rollout k on another: a lag of one update, corrected by V-trace's importance weights.
         case pipelined
+        /// Under `mpirun -np N`: rank 0 learns, ranks 1…N−1 act (`RemoteActor`), each rollout collected with
+        /// parameters 2(N−1) − 1 updates old; V-trace corrects the lag.
+        case remote
     }
 
     public var name = "custom"

@@ -48,6 +48,10 @@ public final class ActorCriticLearner {
     public let collector: RolloutCollector
     /// The pipelined mode's actor (nil when synchronous).
     let actor: PipelinedActor?
+    /// `actor_learner: remote`: the actors on the other MPI ranks (nil otherwise).
+    let remoteActors: RemoteActors?
+    /// Whether the rollouts come from older parameters, so the learner re-evaluates them (pipelined and remote).
+    private var reevaluates: Bool { actor != nil || remoteActors != nil }
     /// Pipelined mode: whether rollout k, collected with θ_{k−1}, waits in `learningRollouts`.
     var hasPendingRollout = false
     /// Pipelined mode: seconds each role has spent in its half of the iterations so far, and the iterations'
@@ -77,11 +81,15 @@ public final class ActorCriticLearner {
     /// (1/σ of PopArt, and 1/spread when standardised), applied to the regularisation's direct gradient.
     private var advantageScales: [Double]
 
+    /// `remoteActors`: with `actor_learner: remote`, the communicator whose ranks 1… act (this learner is its
+    /// rank 0; `communicator` then stays single-process).
     public init(
         tasks: [Task], configuration: AgentConfiguration, seed: UInt64, threads: Int = 1,
-        communicator: any Communicator = SingleProcessCommunicator()
+        communicator: any Communicator = SingleProcessCommunicator(), remoteActors: (any Communicator)? = nil
     ) {
         precondition(!tasks.isEmpty)
+        precondition(
+            (configuration.actorLearner == .remote) == (remoteActors != nil), "actor_learner: remote learns from remote actors, and only it does")
         self.tasks = tasks
         self.configuration = configuration
         self.seed = seed
@@ -105,6 +113,7 @@ public final class ActorCriticLearner {
             }
         }
         actor = pipelined ? PipelinedActor(tasks: tasks, configuration: configuration, seed: seed, collector: collector, popArt: popArt) : nil
+        self.remoteActors = remoteActors.map { RemoteActors(communicator: $0) }
         rng = RandomGenerator(seed: seed, stream: 0xAC7_0001)
         gradNorm = GradNorm(tasks: tasks.count, rate: configuration.gradNormRate)
         learningRollouts = collector.rollouts
@@ -147,6 +156,15 @@ public final class ActorCriticLearner {
     /// One rollout and one update. Throws when a loss is not finite (parameters keep their last good values
     /// from before this update's first non-finite minibatch).
     public func iterate() throws(TrainingError) {
+        if let remoteActors {
+            // Remote: the next actor's rollout, an update, and the new parameters back to that actor.
+            let (source, episodes) = remoteActors.receiveRollout(into: &learningRollouts, policy: policy, popArt: popArt)
+            for i in tasks.indices { statistics[i].addEpisodes(of: episodes[i]) }
+            environmentSteps += collector.stepsPerCollection
+            try update()
+            remoteActors.sendParameters(of: policy, popArt: popArt, to: source)
+            return
+        }
         guard let actor else {
             collectRollout()
             try update()
@@ -178,6 +196,10 @@ public final class ActorCriticLearner {
         environmentSteps += stepsPerIteration
     }
 
+    /// `actor_learner: remote`: takes in the rollouts still on their way and stops the actors (call once, when
+    /// training ends for any reason; the learner can still be evaluated and saved).
+    public func stopRemoteActors() { remoteActors?.stop() }
+
     /// Pipelined mode: takes the actor's rollouts (the next update's) and its finished episodes.
     private func takeCollection(of actor: PipelinedActor) {
         collector.exchangeRollouts(&learningRollouts)
@@ -198,7 +220,11 @@ public final class ActorCriticLearner {
 
     /// Every task's statistics, with PPO's diagnostics, Distral's `distral/*` and PopArt's `popart/*` when in use.
     public func addMetrics(to metrics: inout IntervalMetrics) {
-        if actor != nil { metrics.add("impala/policy_lag", Double(configuration.actorLag)) }
+        if let remoteActors {
+            metrics.add("impala/policy_lag", Double(remoteActors.policyLag))
+        } else if actor != nil {
+            metrics.add("impala/policy_lag", Double(configuration.actorLag))
+        }
         for (i, task) in statistics.enumerated() {
             let name = tasks[i].name
             metrics.add(task, task: i)
@@ -215,7 +241,7 @@ public final class ActorCriticLearner {
             if configuration.gradientSurgery == .gradnorm {
                 metrics.add("losses/task_weight", gradNorm.weights[i], task: name)
             }
-            if actor != nil {
+            if reevaluates {
                 metrics.add("impala/mean_rho", task.meanImportanceWeight, task: name)
                 metrics.add("impala/rho_clipped", task.importanceWeightClipFraction, task: name)
             }
@@ -244,11 +270,11 @@ public final class ActorCriticLearner {
         let clipRange = settings.clipSchedule == .linear ? settings.clipRange * (1 - budgetProgress) : settings.clipRange
 
         // 0. Pipelined: values and importance weights under the current parameters.
-        if actor != nil { reevaluateRollouts() }
+        if reevaluates { reevaluateRollouts() }
         let minibatches = settings.algorithm == .ppo ? settings.minibatches : 1
         let epochs = settings.algorithm == .ppo ? settings.epochs : 1
         // One minibatch of every row in order is the re-evaluation's forward pass (value layers rerun after POP).
-        var reevaluated = actor != nil && minibatches == 1 && epochs == 1
+        var reevaluated = reevaluates && minibatches == 1 && epochs == 1
 
         // 1–3. Targets, PopArt, advantages.
         var targets: [[Double]] = [], advantages: [[Double]] = []

@@ -40,9 +40,11 @@ public final class TrainingRun {
     /// whose name and shape match — encoders, torso, Distral's π₀ — while new tasks' heads start fresh.
     public convenience init(
         out: String, replacing: Bool, suite: TaskSuite, suiteReference: String, configuration: AgentConfiguration,
-        seed: UInt64, threads: Int, warmStart: String? = nil, communicator: any Communicator = SingleProcessCommunicator()
+        seed: UInt64, threads: Int, warmStart: String? = nil, communicator: any Communicator = SingleProcessCommunicator(),
+        remoteActors: (any Communicator)? = nil
     ) throws(ChorusError) {
         try configuration.checkResources(for: suite.tasks, file: suiteReference)
+        try Self.checkRemoteActors(configuration, remoteActors: remoteActors)
         if communicator.size > 1, configuration.actorLearner == .pipelined, !communicator.allowsConcurrentThreads {
             throw ChorusError(
                 file: configuration.name,
@@ -51,7 +53,8 @@ public final class TrainingRun {
             )
         }
         let trainer = ActorCriticLearner(
-            tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads, communicator: communicator)
+            tasks: suite.tasks, configuration: configuration, seed: seed, threads: threads, communicator: communicator,
+            remoteActors: remoteActors)
         let names = trainer.policy.parameters.map(\.name)
         for prefix in configuration.frozen where !names.contains(where: { $0.hasPrefix(prefix) }) {
             throw ChorusError(file: configuration.name, problem: "frozen: '\(prefix)' names no parameter of this network")
@@ -70,6 +73,21 @@ public final class TrainingRun {
         let directory = communicator.isRoot ? try RunDirectory.create(out, replacing: replacing) : RunDirectory.unopened(out)
         try self.init(run: directory, suite: suite, suiteReference: suiteReference, learner: trainer, notes: notes, communicator: communicator)
         warmStartSummary = summary
+    }
+
+    /// `actor_learner: remote` needs actors on other ranks, and actors whose observation statistics would not diverge.
+    public static func checkRemoteActors(_ configuration: AgentConfiguration, remoteActors: (any Communicator)?) throws(ChorusError) {
+        guard configuration.actorLearner == .remote else { return }
+        guard let remoteActors, remoteActors.size > 1 else {
+            throw ChorusError(
+                file: configuration.name,
+                problem: "actor_learner: remote runs under mpirun -np N with N ≥ 2 (rank 0 learns, the others act); use pipelined in one process")
+        }
+        if configuration.normalizeObservations {
+            throw ChorusError(
+                file: configuration.name,
+                problem: "normalize_observations does not work with actor_learner: remote yet (each actor would keep its own statistics)")
+        }
     }
 
     /// What a warm start copied, for the console.
@@ -132,6 +150,20 @@ public final class TrainingRun {
                 file: path,
                 problem: "is a distillation run, which cannot be resumed (its replay is not saved); distil again with chorus distill --overwrite")
         }
+        let setup = try Self.setup(of: checkpoint, file: latest.path, catalogue: catalogue, suiteOverride: nil)
+        try Self.checkBelongs(checkpoint, file: latest.path, to: run)
+        var configuration = setup.configuration
+        if let totalSteps { configuration.totalSteps = totalSteps }
+        suite = setup.suite
+        suiteReference = setup.suiteReference
+        try configuration.checkResources(for: suite.tasks, file: latest.path)
+        if configuration.actorLearner == .remote {
+            throw ChorusError(
+                file: path,
+                problem:
+                    "a run with actor_learner: remote cannot be resumed (its actors' environments are not in its checkpoint); start a new run from its parameters with --init-from \(path)"
+            )
+        }
         let ranks = checkpoint.metadata[CheckpointLayout.ranks] ?? "1"
         guard ranks == String(communicator.size) else {
             let command = ranks == "1" ? "chorus train --resume \(path)" : "mpirun -np \(ranks) chorus train --resume \(path)"
@@ -143,13 +175,6 @@ public final class TrainingRun {
                     "was written by a run on \(written) and this one has \(current); each rank's environments are saved, so resume on as many: \(command)"
             )
         }
-        let setup = try Self.setup(of: checkpoint, file: latest.path, catalogue: catalogue, suiteOverride: nil)
-        try Self.checkBelongs(checkpoint, file: latest.path, to: run)
-        var configuration = setup.configuration
-        if let totalSteps { configuration.totalSteps = totalSteps }
-        suite = setup.suite
-        suiteReference = setup.suiteReference
-        try configuration.checkResources(for: suite.tasks, file: latest.path)
         let trainer = ActorCriticLearner(
             tasks: setup.suite.tasks, configuration: configuration, seed: setup.seed, threads: threads, communicator: communicator)
         do {

@@ -9,7 +9,7 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train an agent on a task suite.",
         discussion:
-            "The run directory gets config.yaml, metrics.csv, checkpoints/{latest,best}.safetensors and the final evaluation. Ctrl-C saves and stops; --resume continues exactly. Built with the MPI trait, `mpirun -np N chorus train …` trains data-parallel: each rank steps envs_per_task environments of every task, rank 0 writes the run."
+            "The run directory gets config.yaml, metrics.csv, checkpoints/{latest,best}.safetensors and the final evaluation. Ctrl-C saves and stops; --resume continues exactly. Built with the MPI trait, `mpirun -np N chorus train …` trains data-parallel: each rank steps envs_per_task environments of every task, rank 0 writes the run; with actor_learner: remote, rank 0 learns and the other ranks act (IMPALA's actors)."
     )
 
     @Option(help: "Suite: a catalogue name (chorus list suites) or a YAML path.")
@@ -61,12 +61,23 @@ struct Train: ParsableCommand {
             let loaded = try options.selectTasks(of: catalogue.loadSuite(suite!))
             var configuration = try AgentConfiguration.load(agent, catalogue: catalogue)
             if let steps = options.steps { configuration.totalSteps = steps }
+            let remote = configuration.actorLearner == .remote
+            try TrainingRun.checkRemoteActors(configuration, remoteActors: communicator)
+            if remote && !root {
+                Interruption.install()  // rank 0 decides when to stop and tells the actors
+                RemoteActor(tasks: loaded.tasks, configuration: configuration, seed: options.seed, communicator: communicator).run()
+                return
+            }
             run = try TrainingRun(
                 out: options.outPath(suite: loaded, agent: configuration.name), replacing: options.overwrite,
                 suite: loaded, suiteReference: suite!, configuration: configuration, seed: options.seed, threads: options.threads,
-                warmStart: initFrom, communicator: communicator)
+                warmStart: initFrom, communicator: remote ? SingleProcessCommunicator() : communicator,
+                remoteActors: remote ? communicator : nil)
             if let summary = run.warmStartSummary { print(summary) }
-            let ranks = communicator.size > 1 ? " on \(communicator.size) MPI ranks" : ""
+            let ranks =
+                remote
+                ? " with \(communicator.size - 1) remote actor\(communicator.size == 2 ? "" : "s") (MPI)"
+                : communicator.size > 1 ? " on \(communicator.size) MPI ranks" : ""
             print(
                 "training \(configuration.name) on \(loaded.name) (\(loaded.tasks.map(\.name).joined(separator: ", "))) for \(configuration.totalSteps) steps\(ranks) → \(run.directory.path)"
             )
@@ -74,10 +85,15 @@ struct Train: ParsableCommand {
         Interruption.install()
         var printer = ProgressPrinter()
         let outcome = try run.train(report: { printer.show($0, isLogLine: $1) }, shouldStop: { Interruption.requested })
+        (run.learner as? ActorCriticLearner)?.stopRemoteActors()
         if printer.isTerminal && root { print("") }
         switch outcome {
         case .interrupted:
-            print("stopped at step \(run.learner.environmentSteps); checkpoint saved. Continue with: chorus train --resume \(run.directory.path)")
+            let next =
+                run.learner.configuration.actorLearner == .remote
+                ? "Continue from its parameters with: chorus train --init-from \(run.directory.path) …"
+                : "Continue with: chorus train --resume \(run.directory.path)"
+            print("stopped at step \(run.learner.environmentSteps); checkpoint saved. \(next)")
             throw Interruption.exit
         case .finished:
             try run.saveLatest()
