@@ -24,9 +24,7 @@ public final class RemoteActor {
         let collector = RolloutCollector(
             tasks: tasks, heads: heads.tasks, configuration: configuration, seed: seed, threads: 1,
             shard: EnvironmentShard(rank: communicator.rank - 1, ranks: communicator.size - 1))
-        let popArt = PopArt(
-            tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
-            sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
+        let popArt = PopArt(tasks: tasks.count, configuration: configuration)
         actor = PipelinedActor(tasks: tasks, configuration: configuration, seed: seed, collector: collector, popArt: popArt)
         parameterCount = heads.parameters.reduce(0) { $0 + $1.value.count }
     }

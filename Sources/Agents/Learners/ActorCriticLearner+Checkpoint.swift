@@ -158,9 +158,7 @@ extension ActorCriticLearner {
 
     /// Restores PopArt statistics only (for evaluating a checkpoint); throws when they are saved but not finite.
     public static func popArt(from checkpoint: Checkpoint, tasks: Int, configuration: AgentConfiguration) throws(CheckpointError) -> PopArt {
-        var popArt = PopArt(
-            tasks: tasks, enabled: configuration.popArt, beta: configuration.popArtBeta,
-            sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
+        var popArt = PopArt(tasks: tasks, configuration: configuration)
         if let (means, moments) = try CheckpointLayout.popArtStatistics(in: checkpoint, tasks: tasks) {
             popArt.restore(means: means, secondMoments: moments)
         }

@@ -96,9 +96,7 @@ public final class ActorCriticLearner {
         self.communicator = communicator
         gradientAllreduce = GradientAllreduce(communicator: communicator)
         policy = MultiTaskPolicy(tasks: tasks, configuration: configuration, seed: seed)
-        popArt = PopArt(
-            tasks: tasks.count, enabled: configuration.popArt, beta: configuration.popArtBeta,
-            sigmaMin: configuration.popArtSigmaMin, sigmaMax: configuration.popArtSigmaMax)
+        popArt = PopArt(tasks: tasks.count, configuration: configuration)
         optimization = OptimizationStep(parameters: policy.trainableParameters(frozen: configuration.frozen), configuration: configuration)
         let pipelined = configuration.actorLearner == .pipelined
         collector = RolloutCollector(

@@ -75,3 +75,12 @@ public struct PopArt: Equatable, Sendable {
         self.secondMoments = secondMoments
     }
 }
+
+extension PopArt {
+    /// Fresh statistics for `tasks` tasks with the preset's settings (`popart.enabled`, β, the σ floor and ceiling).
+    public init(tasks: Int, configuration: AgentConfiguration) {
+        self.init(
+            tasks: tasks, enabled: configuration.popArt, beta: configuration.popArtBeta, sigmaMin: configuration.popArtSigmaMin,
+            sigmaMax: configuration.popArtSigmaMax)
+    }
+}
