@@ -39,7 +39,8 @@ public final class MPICommunicator: Communicator {
 
     private init(duplicating other: MPICommunicator) {
         var copy = CMPI_CommNull()
-        MPI_Comm_dup(other.comm, &copy)
+        let status = MPI_Comm_dup(other.comm, &copy)
+        if status != CMPI_Success() { fatalError("MPI_Comm_dup failed with status \(status)") }
         comm = copy!
         rank = other.rank
         size = other.size

@@ -177,8 +177,8 @@ public final class ActorCriticLearner {
         let roles = PipelineRoles(actor: actor, learner: self)
         let start = DispatchTime.now().uptimeNanoseconds
         DispatchQueue.concurrentPerform(iterations: 2) { role in roles.run(role) }
-        pipelineSeconds.acting += roles.seconds[0]
-        pipelineSeconds.learning += roles.seconds[1]
+        pipelineSeconds.acting += roles.actingSeconds
+        pipelineSeconds.learning += roles.learningSeconds
         pipelineSeconds.wall += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if let failure = roles.failure { throw failure }
         takeCollection(of: actor)
@@ -267,7 +267,7 @@ public final class ActorCriticLearner {
         let settings = configuration
         let clipRange = settings.clipSchedule == .linear ? settings.clipRange * (1 - budgetProgress) : settings.clipRange
 
-        // 0. Pipelined: values and importance weights under the current parameters.
+        // 0. Pipelined or remote: values and importance weights under the current parameters.
         if reevaluates { reevaluateRollouts() }
         let minibatches = settings.algorithm == .ppo ? settings.minibatches : 1
         let epochs = settings.algorithm == .ppo ? settings.epochs : 1
@@ -493,7 +493,7 @@ public final class ActorCriticLearner {
         gradientAllreduce.record(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    /// Pipelined mode: evaluates the learning rollouts under the current parameters θ_k. Their values `V(s_t)`
+    /// Pipelined and remote modes: evaluates the learning rollouts under the current parameters θ_k. Their values `V(s_t)`
     /// and bootstrap values `V(s_T)` replace the actor's (from θ_{k−1}), and `log ρ_t = log π(a_t|s_t) − log μ(a_t|s_t)`
     /// become V-trace's importance weights; the interval's statistics count ρ and how often it exceeds ρ̄.
     /// The rollout's forward pass comes last, so an update with one minibatch of every row in order
@@ -815,8 +815,8 @@ private final class PipelineRoles: @unchecked Sendable {
     let actor: PipelinedActor
     let learner: ActorCriticLearner
     var failure: TrainingError?
-    /// How long each role took.
-    var seconds = [0.0, 0.0]
+    /// How long each role took (each written by its own thread only).
+    var actingSeconds = 0.0, learningSeconds = 0.0
 
     init(actor: PipelinedActor, learner: ActorCriticLearner) {
         self.actor = actor
@@ -825,11 +825,13 @@ private final class PipelineRoles: @unchecked Sendable {
 
     func run(_ role: Int) {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { seconds[role] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         if role == 0 {
             actor.collect()
+            actingSeconds = elapsed()
         } else {
             do { try learner.update() } catch { failure = error }
+            learningSeconds = elapsed()
         }
     }
 }
